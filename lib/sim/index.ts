@@ -11,3 +11,4 @@ export * from './trace';
 export * from './trace-hash';
 export * from './simulation';
 export * from './fault-schedule';
+export * from './experiments';
