@@ -1,0 +1,412 @@
+/**
+ * The Wing–Gong–Lowe linearizability search over one partition of a history (one key), in
+ * the shape of Porcupine's `checkSingle`:
+ *
+ * - Every operation becomes a call entry and a return entry in one doubly linked list,
+ *   ordered by time. The search walks the list from the head: a call entry whose operation
+ *   the model accepts from the current state is "lifted" (the call and its return leave the
+ *   list) and pushed on a stack; meeting a return entry means that operation had to be
+ *   linearized by now and was not, so the search pops the last choice, puts its entries
+ *   back ("unlifts") and tries the next call after it.
+ * - A memo of (set of linearized operations as a bitset, model state) prunes paths that
+ *   reach a configuration already explored.
+ *
+ * Everything here is integers in typed arrays: model states are ids handed out by the
+ * model compiler (lib/check/sequential-models.ts), so a step is a switch on a small code
+ * and the memo key is a bitset plus one int. Operations that never returned have their
+ * return entry at +infinity, after every real return: reaching one means every operation
+ * left is one that never returned, and those may be left out, so the history is accepted.
+ */
+import { LinearizedStateSet } from './linearized-state-set';
+
+/** Step codes: how an operation moves the model from a state (applied in `LinearizationSearch.run`). */
+export const STEP_READ = 0; // legal iff state === a; the state does not change
+export const STEP_NOOP = 1; // always legal; the state does not change (unknown read, failed write)
+export const STEP_WRITE = 2; // state := a
+export const STEP_CAS_OK = 3; // legal iff state === a; state := b
+export const STEP_CAS_FAIL = 4; // legal iff state !== a; the state does not change
+export const STEP_CAS_MAYBE = 5; // outcome unknown: state := (state === a ? b : state)
+export const STEP_APPEND = 6; // state := append(state, a)
+
+/** One partition of a history, compiled to numbers. Operation i of the partition is index i. */
+export interface SearchProblem {
+  opCount: number;
+  callTime: Float64Array;
+  /** Infinity for an operation that never returned. */
+  returnTime: Float64Array;
+  kind: Uint8Array;
+  argA: Int32Array;
+  argB: Int32Array;
+  /**
+   * 1 for a returned operation whose outcome is unknown: it may have taken effect inside its
+   * interval or not at all, so the search also tries it as a no-op.
+   */
+  mayBeNoEffect: Uint8Array;
+  initialState: number;
+  /** The state after appending value id `suffix` to state `state` (kv only). */
+  append: (state: number, suffix: number) => number;
+}
+
+export interface SearchLimits {
+  /** Absolute deadline on the `now()` clock below, in ms. */
+  deadlineMs: number;
+  /** The most loop iterations before giving up with `steps`. */
+  stepsMax: number;
+  /** The most memo entries before giving up with `memory`. */
+  memoEntriesMax: number;
+  /** How a call and a return at the same time are ordered (see README: equal times). */
+  equalTimes: 'concurrent' | 'return-first';
+  /** The clock the deadline is measured on; wall-clock ms by default. */
+  now: () => number;
+}
+
+/**
+ * The deepest point the search reached: a linearizable prefix and what could not follow it.
+ * "Deepest" counts the operations that surely happened (returned with a known outcome); on a
+ * tie, the prefix that assumes fewer optional operations wins, as it is the easier to read.
+ */
+export interface DeepestPoint {
+  /** Partition-local operation indices in linearization order. */
+  order: number[];
+  /** The model state after each operation of `order`. */
+  states: number[];
+  /** Operations not in `order` that were callable there (called before `blockingOp` returned). */
+  candidates: number[];
+  /** The operation whose return was reached while it was still not linearized. */
+  blockingOp: number;
+}
+
+export interface SearchOutcome {
+  verdict: 'linearizable' | 'not-linearizable' | 'unknown';
+  /** Which limit turned the search into "unknown" ("abandoned": stopped because another key failed). */
+  limitHit: 'time' | 'steps' | 'memory' | 'abandoned' | null;
+  /** A full linearization (local indices) when linearizable; operations left out are absent. */
+  order: number[] | null;
+  /** The state after each operation of `order`. */
+  orderStates: number[] | null;
+  /** For "not-linearizable": the longest linearizable prefix found (see `DeepestPoint`). */
+  deepest: DeepestPoint | null;
+  steps: number;
+  memoEntries: number;
+}
+
+/** Deterministic per-operation random words for the incremental (Zobrist) bitset hash. */
+function zobristWords(count: number): Int32Array {
+  const words = new Int32Array(count);
+  let x = 0x2545f491;
+  for (let i = 0; i < count; i++) {
+    // splitmix32: a full-period generator whose outputs are well mixed.
+    x = (x + 0x9e3779b9) | 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+    words[i] = z ^ (z >>> 15);
+  }
+  return words;
+}
+
+/**
+ * Orders the 2n entries by time. Ties: in "concurrent" mode a call at time t comes before a
+ * return at t (the two operations overlap, as in Porcupine); in "return-first" mode a return at
+ * t comes first (the earlier operation precedes the later one), except the return of an operation
+ * that was itself called at t, which must still follow its own call.
+ */
+function sortEntries(problem: SearchProblem, equalTimes: 'concurrent' | 'return-first'): Int32Array {
+  const n = problem.opCount;
+  const events: number[] = new Array(2 * n);
+  for (let i = 0; i < 2 * n; i++) events[i] = i;
+  const timeOf = (e: number): number => ((e & 1) === 0 ? problem.callTime[e >> 1] : problem.returnTime[e >> 1]);
+  const rankOf = (e: number, time: number): number => {
+    if ((e & 1) === 0) return 1;
+    if (equalTimes === 'concurrent') return 2;
+    return problem.callTime[e >> 1] === time ? 2 : 0;
+  };
+  events.sort((x, y) => {
+    const tx = timeOf(x);
+    const ty = timeOf(y);
+    if (tx !== ty) return tx < ty ? -1 : 1;
+    const rx = rankOf(x, tx);
+    const ry = rankOf(y, ty);
+    if (rx !== ry) return rx - ry;
+    return x - y;
+  });
+  return Int32Array.from(events);
+}
+
+/**
+ * One resumable search. `run(stepsBudget)` advances it by at most that many steps and
+ * returns the outcome once it is decided, or null when the budget ran out first, so the
+ * checker can interleave the keys of a kv history (see linearizability.ts).
+ */
+export class LinearizationSearch {
+  private readonly problem: SearchProblem;
+  private readonly limits: SearchLimits;
+  private readonly n: number;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly nodeOp: Int32Array;
+  private readonly nodeIsCall: Uint8Array;
+  private readonly matchOf: Int32Array;
+  private readonly zobrist: Int32Array;
+  private readonly bits: Uint32Array;
+  private readonly memo: LinearizedStateSet;
+  private readonly stackNode: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly stackAlt: Uint8Array;
+  private depth = 0;
+  private state: number;
+  private bitsHash = 0;
+  private steps = 0;
+  /** How many operations on the stack are optional (never returned, or unknown outcome). */
+  private optionalDepth = 0;
+  private bestMandatory = -1;
+  private bestOptional = 0;
+  private deepest: DeepestPoint | null = null;
+  private node: number;
+  private altFrom = 0;
+  private outcome: SearchOutcome | null = null;
+
+  constructor(problem: SearchProblem, limits: SearchLimits) {
+    this.problem = problem;
+    this.limits = limits;
+    const n = problem.opCount;
+    this.n = n;
+    this.next = new Int32Array(2 * n + 2);
+    this.prev = new Int32Array(2 * n + 2);
+    this.nodeOp = new Int32Array(2 * n + 2);
+    this.nodeIsCall = new Uint8Array(2 * n + 2);
+    this.matchOf = new Int32Array(2 * n + 2);
+    const returnNodeOf = new Int32Array(n);
+    const sorted = sortEntries(problem, limits.equalTimes);
+    for (let i = 0; i < 2 * n; i++) {
+      const node = i + 1;
+      const e = sorted[i];
+      this.nodeOp[node] = e >> 1;
+      this.nodeIsCall[node] = (e & 1) === 0 ? 1 : 0;
+      if ((e & 1) === 1) returnNodeOf[e >> 1] = node;
+      this.prev[node] = node - 1;
+      this.next[node] = node + 1;
+    }
+    this.next[0] = 1;
+    this.prev[2 * n + 1] = 2 * n;
+    for (let node = 1; node <= 2 * n; node++) {
+      if (this.nodeIsCall[node] === 1) this.matchOf[node] = returnNodeOf[this.nodeOp[node]];
+    }
+    this.zobrist = zobristWords(n);
+    const wordCount = (n + 31) >>> 5;
+    this.bits = new Uint32Array(wordCount);
+    this.memo = new LinearizedStateSet(wordCount, limits.memoEntriesMax);
+    this.stackNode = new Int32Array(n);
+    this.stackState = new Int32Array(n);
+    this.stackAlt = new Uint8Array(n);
+    this.state = problem.initialState;
+    this.node = this.next[0];
+    if (n === 0) this.outcome = this.linearizable();
+  }
+
+  get stepsTaken(): number {
+    return this.steps;
+  }
+
+  /** Ends an unfinished search as "unknown" (used when another key already failed). */
+  abandon(): SearchOutcome {
+    if (this.outcome === null) this.outcome = this.unknown('abandoned');
+    return this.outcome;
+  }
+
+  run(stepsBudget: number): SearchOutcome | null {
+    if (this.outcome !== null) return this.outcome;
+    // The hot loop works on locals; fields are written back whenever it stops.
+    const HEAD = 0;
+    const TAIL = 2 * this.n + 1;
+    const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, problem, limits } =
+      this;
+    const kind = problem.kind;
+    const argA = problem.argA;
+    const argB = problem.argB;
+    const returnTime = problem.returnTime;
+    const mayBeNoEffect = problem.mayBeNoEffect;
+    const stepsMax = limits.stepsMax;
+    let depth = this.depth;
+    let optionalDepth = this.optionalDepth;
+    let state = this.state;
+    let bitsHash = this.bitsHash;
+    let steps = this.steps;
+    let node = this.node;
+    let altFrom = this.altFrom;
+    const stepsStop = steps + stepsBudget;
+    const save = (): void => {
+      this.depth = depth;
+      this.optionalDepth = optionalDepth;
+      this.state = state;
+      this.bitsHash = bitsHash;
+      this.steps = steps;
+      this.node = node;
+      this.altFrom = altFrom;
+    };
+    for (;;) {
+      if ((steps & 1023) === 0) {
+        if (limits.now() >= limits.deadlineMs) {
+          save();
+          return (this.outcome = this.unknown('time'));
+        }
+      }
+      if (steps >= stepsStop) {
+        save();
+        return null;
+      }
+      if (steps >= stepsMax) {
+        save();
+        return (this.outcome = this.unknown('steps'));
+      }
+      steps++;
+      if (node === TAIL) {
+        save();
+        return (this.outcome = this.linearizable());
+      }
+      if (nodeIsCall[node] === 1) {
+        const op = nodeOp[node];
+        const altCount = mayBeNoEffect[op] === 1 ? 2 : 1;
+        let placed = false;
+        for (let alt = altFrom; alt < altCount; alt++) {
+          let nextState: number;
+          if (alt === 1) {
+            nextState = state;
+          } else {
+            // The common step codes inline; append goes through the model.
+            const a = argA[op];
+            switch (kind[op]) {
+              case STEP_READ:
+                nextState = state === a ? state : -1;
+                break;
+              case STEP_NOOP:
+                nextState = state;
+                break;
+              case STEP_WRITE:
+                nextState = a;
+                break;
+              case STEP_CAS_OK:
+                nextState = state === a ? argB[op] : -1;
+                break;
+              case STEP_CAS_FAIL:
+                nextState = state !== a ? state : -1;
+                break;
+              case STEP_CAS_MAYBE:
+                nextState = state === a ? argB[op] : state;
+                break;
+              default:
+                nextState = problem.append(state, a);
+            }
+          }
+          if (nextState < 0) continue;
+          const word = op >>> 5;
+          const mask = 1 << (op & 31);
+          bits[word] |= mask;
+          const added = memo.add(bitsHash ^ zobrist[op], nextState, bits);
+          if (added === 1) {
+            stackNode[depth] = node;
+            stackState[depth] = state;
+            stackAlt[depth] = alt;
+            depth++;
+            if (returnTime[op] === Infinity || mayBeNoEffect[op] === 1) optionalDepth++;
+            state = nextState;
+            bitsHash ^= zobrist[op];
+            // Lift the call and its return out of the list.
+            const ret = matchOf[node];
+            next[prev[node]] = next[node];
+            prev[next[node]] = prev[node];
+            next[prev[ret]] = next[ret];
+            prev[next[ret]] = prev[ret];
+            placed = true;
+            break;
+          }
+          bits[word] &= ~mask;
+          if (added < 0) {
+            save();
+            return (this.outcome = this.unknown('memory'));
+          }
+        }
+        altFrom = 0;
+        node = placed ? next[HEAD] : next[node];
+      } else {
+        const op = nodeOp[node];
+        // Every entry still in the list before this one is the call of an operation that never
+        // returned (a finite return would have come first), so leaving them all out is allowed.
+        if (returnTime[op] === Infinity) {
+          save();
+          return (this.outcome = this.linearizable());
+        }
+        // The counterexample is the prefix with the most operations that surely happened; among
+        // those, the one that assumes the fewest optional operations is the easiest to read.
+        const mandatory = depth - optionalDepth;
+        if (mandatory > this.bestMandatory || (mandatory === this.bestMandatory && optionalDepth < this.bestOptional)) {
+          save();
+          this.bestMandatory = mandatory;
+          this.bestOptional = optionalDepth;
+          this.deepest = this.recordDeepest(op);
+        }
+        if (depth === 0) {
+          save();
+          return (this.outcome = {
+            verdict: 'not-linearizable',
+            limitHit: null,
+            order: null,
+            orderStates: null,
+            deepest: this.deepest,
+            steps,
+            memoEntries: memo.size,
+          });
+        }
+        depth--;
+        const top = stackNode[depth];
+        const topOp = nodeOp[top];
+        if (returnTime[topOp] === Infinity || mayBeNoEffect[topOp] === 1) optionalDepth--;
+        state = stackState[depth];
+        bits[topOp >>> 5] &= ~(1 << (topOp & 31));
+        bitsHash ^= zobrist[topOp];
+        // Unlift in the reverse order of the lift, so the saved links are exact.
+        const ret = matchOf[top];
+        next[prev[ret]] = ret;
+        prev[next[ret]] = ret;
+        next[prev[top]] = top;
+        prev[next[top]] = top;
+        const alt = stackAlt[depth];
+        if (alt + 1 < (mayBeNoEffect[topOp] === 1 ? 2 : 1)) {
+          node = top;
+          altFrom = alt + 1;
+        } else {
+          node = next[top];
+          altFrom = 0;
+        }
+      }
+    }
+  }
+
+  private currentOrder(): { order: number[]; states: number[] } {
+    const depth = this.depth;
+    const order: number[] = new Array(depth);
+    const states: number[] = new Array(depth);
+    for (let i = 0; i < depth; i++) {
+      order[i] = this.nodeOp[this.stackNode[i]];
+      states[i] = i + 1 < depth ? this.stackState[i + 1] : this.state;
+    }
+    return { order, states };
+  }
+
+  private recordDeepest(blockingOp: number): DeepestPoint {
+    const { order, states } = this.currentOrder();
+    const candidates: number[] = [];
+    const TAIL = 2 * this.n + 1;
+    for (let e = this.next[0]; e !== TAIL && this.nodeIsCall[e] === 1; e = this.next[e]) candidates.push(this.nodeOp[e]);
+    return { order, states, candidates, blockingOp };
+  }
+
+  private linearizable(): SearchOutcome {
+    const { order, states } = this.currentOrder();
+    return { verdict: 'linearizable', limitHit: null, order, orderStates: states, deepest: null, steps: this.steps, memoEntries: this.memo.size };
+  }
+
+  private unknown(limitHit: 'time' | 'steps' | 'memory' | 'abandoned'): SearchOutcome {
+    return { verdict: 'unknown', limitHit, order: null, orderStates: null, deepest: null, steps: this.steps, memoEntries: this.memo.size };
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Running notebooks from tests: a private kernelspec in a temporary Jupyter data folder
+ * (so a stale user registration can never decide the outcome), and scripts/run-notebook.py
+ * to execute a notebook headless and report the first failing cell.
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as jupyterEnv from '../scripts/jupyter-env';
+
+export const PROJECT_ROOT = jupyterEnv.PROJECT_ROOT;
+export const NOTEBOOKS_DIR = path.join(PROJECT_ROOT, 'notebooks');
+export const ARTIFACTS_DIR = path.join(PROJECT_ROOT, 'artifacts');
+export const EXECUTED_DIR = path.join(ARTIFACTS_DIR, 'executed');
+const RUNNER = path.join(PROJECT_ROOT, 'scripts', 'run-notebook.py');
+
+export interface CellFailure {
+  cell_index: number | null;
+  first_line: string;
+  /** 'type-error' | 'error' | 'uncaught-error', or an nbclient exception name. */
+  kind: string;
+  message: string;
+}
+
+export interface RunReport {
+  notebook: string;
+  ok: boolean;
+  seconds: number | null;
+  executed_cells: number;
+  failure: CellFailure | null;
+  setup_error?: string;
+  output?: string;
+}
+
+export interface NotebookEnvironment {
+  /** The Python that has nbclient and nbconvert. */
+  python: string;
+  /** Environment for every Jupyter process started by a test. */
+  env: NodeJS.ProcessEnv;
+  cleanup(): void;
+}
+
+/** File names of the committed notebooks, in order. */
+export function listNotebooks(): string[] {
+  return fs.readdirSync(NOTEBOOKS_DIR).filter((name) => name.endsWith('.ipynb')).sort();
+}
+
+/**
+ * Find Jupyter's headless runner and register the project kernel in a temporary data
+ * folder. Throws, saying how to install Jupyter, when it is missing: the notebook tests
+ * must fail on such a machine, not skip.
+ */
+export function prepareNotebookEnvironment(): NotebookEnvironment {
+  const python = jupyterEnv.findNbclientPython();
+  if (!python) {
+    throw new Error(
+      'Jupyter is not installed (no python3 with nbclient), so the notebooks cannot be executed. Install it with:\n' +
+        `    ${jupyterEnv.INSTALL_HINT_DEBIAN}\n` +
+        `or: ${jupyterEnv.INSTALL_HINT_PIP}`,
+    );
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-jupyter-'));
+  jupyterEnv.writeKernelSpec(dataDir);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // JUPYTER_PATH comes first in Jupyter's search path; the data dir replaces ~/.local/share/jupyter.
+    JUPYTER_PATH: dataDir,
+    JUPYTER_DATA_DIR: dataDir,
+    JUPYTER_RUNTIME_DIR: path.join(dataDir, 'runtime'),
+    JUPYTER_CONFIG_DIR: path.join(dataDir, 'config'),
+  };
+  return { python, env, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/** Execute one notebook; resolves with the runner's report (never rejects on a cell failure). */
+export function runNotebook(environment: NotebookEnvironment, notebookPath: string, outputPath: string, cellTimeoutSeconds = 120): Promise<RunReport> {
+  fs.mkdirSync(path.dirname(outputPath), { recursive: true });
+  const args = [RUNNER, notebookPath, '--output', outputPath, '--timeout', String(cellTimeoutSeconds)];
+  return new Promise((resolve, reject) => {
+    execFile(environment.python, args, { env: environment.env, cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const lastLine = stdout.trim().split('\n').pop() || '';
+      try {
+        resolve(JSON.parse(lastLine) as RunReport);
+      } catch {
+        reject(new Error(`run-notebook.py gave no report for ${notebookPath} (${error ? error.message : 'no error'}):\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+}
+
+/** One readable sentence (plus the error text) for a failed run. */
+export function describeFailure(name: string, report: RunReport): string {
+  if (report.setup_error) return `${name} could not be run: ${report.setup_error}`;
+  const failure = report.failure;
+  if (!failure) return `${name} ran cleanly`;
+  const where = failure.cell_index === null ? 'a cell' : `cell ${failure.cell_index}`;
+  return `${name}: ${where} (${failure.first_line}) failed with ${failure.kind}:\n${failure.message}`;
+}
+
+/** Run a Python module of the runner's Python (e.g. nbconvert) and resolve with its output. */
+export function runPythonModule(environment: NotebookEnvironment, moduleArgs: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(environment.python, ['-m', ...moduleArgs], { env: environment.env, cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`python3 -m ${moduleArgs.join(' ')} failed: ${error.message}\n${stderr}`));
+      else resolve(stdout + stderr);
+    });
+  });
+}

@@ -1,0 +1,150 @@
+// Proves every committed notebook runs top to bottom headless with the project kernel, is
+// committed without outputs, and that the failure detector catches every kind of tslab error.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  EXECUTED_DIR,
+  NOTEBOOKS_DIR,
+  describeFailure,
+  listNotebooks,
+  prepareNotebookEnvironment,
+  runNotebook,
+} from './notebook-harness';
+import type { NotebookEnvironment } from './notebook-harness';
+
+// Found at collection time so each notebook gets its own named test.
+const notebooks = listNotebooks();
+const NOTEBOOK_TIMEOUT_MS = 180_000;
+
+let environment: NotebookEnvironment | null = null;
+beforeAll(() => {
+  environment = prepareNotebookEnvironment();
+});
+afterAll(() => environment?.cleanup());
+
+function ready(): NotebookEnvironment {
+  if (!environment) throw new Error('the notebook environment was not prepared (see the beforeAll error above)');
+  return environment;
+}
+
+interface NotebookJson {
+  metadata: { kernelspec?: { name?: string } };
+  cells: Array<{ cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }>;
+}
+
+describe('committed notebooks', () => {
+  test('there is at least one notebook to run', () => {
+    expect(notebooks.length).toBeGreaterThan(0);
+  });
+
+  test.each(notebooks)('%s is committed without outputs or execution counts, for the project kernel', (name) => {
+    const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as NotebookJson;
+    expect(notebook.metadata.kernelspec?.name, `${name}: metadata.kernelspec.name`).toBe('replication-workbook');
+    const dirty = notebook.cells
+      .map((cell, index) => ({ cell, index }))
+      .filter(({ cell }) => cell.cell_type === 'code' && ((cell.outputs ?? []).length > 0 || (cell.execution_count ?? null) !== null))
+      .map(({ index }) => index);
+    expect(dirty, `${name}: cells with outputs or execution counts (clear them before committing)`).toEqual([]);
+  });
+});
+
+describe('notebook execution', () => {
+  test.each(notebooks)('%s runs top to bottom without errors', async (name) => {
+    const report = await runNotebook(ready(), path.join(NOTEBOOKS_DIR, name), path.join(EXECUTED_DIR, name));
+    console.log(`${name}: ${report.executed_cells} code cells in ${report.seconds} s`);
+    if (!report.ok) throw new Error(describeFailure(name, report));
+    expect(report.ok).toBe(true);
+  }, NOTEBOOK_TIMEOUT_MS);
+});
+
+function writeNotebook(file: string, cells: string[]): void {
+  const notebook = {
+    cells: cells.map((source, index) => ({ cell_type: 'code', id: `cell-${index}`, metadata: {}, execution_count: null, outputs: [], source })),
+    metadata: { kernelspec: { name: 'replication-workbook', display_name: 'TypeScript (Replication Workbook)', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  fs.writeFileSync(file, JSON.stringify(notebook));
+}
+
+describe('editing library code', () => {
+  test('an edit to a file imported through an index shows up on the next cell run', async () => {
+    // The probe lives under the project root (tslab's rootDir) but outside lib/, in the
+    // gitignored artifacts folder; the notebook edits it between cells like a learner would.
+    const probeDir = path.join(EXECUTED_DIR, '..', 'reload-probe');
+    fs.rmSync(probeDir, { recursive: true, force: true });
+    fs.mkdirSync(probeDir, { recursive: true });
+    const probeFromRoot = './' + path.relative(path.join(NOTEBOOKS_DIR, '..'), probeDir).split(path.sep).join('/');
+    const writeAnswer = (answer: string) =>
+      `require('fs').writeFileSync(${JSON.stringify(path.join(probeDir, 'answer.ts'))}, ${JSON.stringify(`export const answer = '${answer}';\n`)});`;
+    try {
+      fs.writeFileSync(path.join(probeDir, 'index.ts'), "export { answer } from './answer';\n");
+      const check = (expected: string): string =>
+        `import { answer } from '${probeFromRoot}';\nif (answer !== '${expected}') throw new Error('expected ${expected}, got ' + answer);`;
+      const file = path.join(probeDir, 'reload.ipynb');
+      writeNotebook(file, [writeAnswer('first'), check('first'), writeAnswer('edited'), check('edited')]);
+      const report = await runNotebook(ready(), file, path.join(probeDir, 'reload-executed.ipynb'));
+      expect(report.ok, describeFailure('reload.ipynb', report)).toBe(true);
+    } finally {
+      fs.rmSync(probeDir, { recursive: true, force: true });
+    }
+  }, NOTEBOOK_TIMEOUT_MS);
+});
+
+describe('files appearing while a notebook is open', () => {
+  test('creating and deleting files beside imported code does not break the next cell', async () => {
+    // TypeScript watches the folders where a module lookup failed (./x resolves by first
+    // trying x.ts), and a change there schedules a second compiler timer, which stock tslab
+    // rejects with "Unexpected pending rebuildTimer". scripts/kernel.js shares the timer slot.
+    const probeDir = path.join(EXECUTED_DIR, '..', 'timer-probe');
+    fs.rmSync(probeDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(probeDir, 'lib'), { recursive: true });
+    const fromRoot = './' + path.relative(path.join(NOTEBOOKS_DIR, '..'), path.join(probeDir, 'lib')).split(path.sep).join('/');
+    try {
+      fs.writeFileSync(path.join(probeDir, 'lib', 'index.ts'), 'export const answer = 42;\n');
+      const file = path.join(probeDir, 'timers.ipynb');
+      const churn = (action: 'write' | 'remove') =>
+        action === 'write'
+          ? `require('fs').writeFileSync(${JSON.stringify(path.join(probeDir, 'new-lesson.ts'))}, 'export const x = 1;\\n');`
+          : `require('fs').rmSync(${JSON.stringify(path.join(probeDir, 'new-lesson.ts'))});`;
+      const settle = 'const settleUntil = Date.now() + 1500; while (Date.now() < settleUntil) {}';
+      writeNotebook(file, [`import { answer } from '${fromRoot}';`, churn('write'), settle, churn('remove'), settle, 'if (answer !== 42) throw new Error(String(answer));']);
+      const report = await runNotebook(ready(), file, path.join(probeDir, 'timers-executed.ipynb'));
+      expect(report.ok, describeFailure('timers.ipynb', report)).toBe(true);
+    } finally {
+      fs.rmSync(probeDir, { recursive: true, force: true });
+    }
+  }, NOTEBOOK_TIMEOUT_MS);
+});
+
+describe('failure detector', () => {
+  test('names the notebook, cell and first line for a type error, a thrown error and an uncaught async error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-broken-'));
+    try {
+      const fine = "const regions: string[] = ['mumbai', 'delhi'];";
+      const cases = [
+        { name: 'type-error.ipynb', cells: [fine, "// wrong type\nconst lagMs: number = 'five';"], kind: 'type-error', cell: 1, text: /2:7 - Type 'string' is not assignable to type 'number'/ },
+        { name: 'throws.ipynb', cells: [fine, "console.log(regions.length);\nthrow new Error('boom in cell 2');", 'const never = 1;'], kind: 'error', cell: 1, text: /boom in cell 2/ },
+        { name: 'uncaught.ipynb', cells: ["setTimeout(() => { throw new Error('late boom'); }, 0);\nawait new Promise((resolve) => setTimeout(resolve, 200));"], kind: 'uncaught-error', cell: 0, text: /late boom/ },
+      ];
+      for (const broken of cases) writeNotebook(path.join(dir, broken.name), broken.cells);
+      const reports = await Promise.all(cases.map((broken) => runNotebook(ready(), path.join(dir, broken.name), path.join(dir, 'out', broken.name))));
+      reports.forEach((report, i) => {
+        const expected = cases[i];
+        expect(report.ok, describeFailure(expected.name, report)).toBe(false);
+        expect(report.setup_error).toBeUndefined();
+        expect(report.failure?.kind).toBe(expected.kind);
+        expect(report.failure?.cell_index).toBe(expected.cell);
+        expect(report.failure?.first_line).toBe(expected.cells[expected.cell].split('\n')[0]);
+        expect(report.failure?.message).toMatch(expected.text);
+        expect(describeFailure(expected.name, report)).toContain(`${expected.name}: cell ${expected.cell} (`);
+      });
+      // The runner stops at the first failing cell: the cell after the throw never ran.
+      expect(reports[1].executed_cells).toBe(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, NOTEBOOK_TIMEOUT_MS);
+});
