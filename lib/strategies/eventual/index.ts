@@ -1,0 +1,38 @@
+/**
+ * lib/strategies/eventual: leaderless, eventually consistent replication of a CRDT store
+ * (notebook 03). Writes at any replica; convergence by push on write, hinted handoff,
+ * push–pull anti-entropy with Merkle-tree digests (or full state), and read repair.
+ */
+export { eventualStore } from './eventual-store';
+export type { EventualStore, EventualStoreOptions, UpdateRecord, DivergenceSample } from './eventual-store';
+export { CrdtReplicaNode, PENDING_COUNT_MAX } from './crdt-replica-node';
+export type { AntiEntropyMode, ReadResult, CrdtReplicaConfig, EventualMessage } from './crdt-replica-node';
+export { MerkleTree, merkleDiff, differingIndices, MERKLE_LEAF_COUNT_MAX } from './merkle-tree';
+export type { MerkleTreeOptions } from './merkle-tree';
+export { EventualMetrics, ANTI_ENTROPY_MESSAGE_TYPES } from './eventual-metrics';
+export { MessageMeter } from './message-meter';
+export type { MessageCount } from './message-meter';
+export { contentHash } from './content-hash';
+export { wireSizeBytes } from './wire-size';
+export { sampleEvery, convergenceDelayMs } from './sampling';
+export type { SamplingOptions } from './sampling';
+export {
+  WAREHOUSE_REGIONS,
+  NORTH_EAST,
+  WEST_SOUTH,
+  sellOne,
+  stockPartitionExperiment,
+  gossipConvergenceSweep,
+  merkleBytesExperiment,
+  crashCatchUpExperiment,
+  crashAndRestart,
+} from './experiments';
+export type {
+  StockStore,
+  SaleRecord,
+  StockPartitionOptions,
+  StockPartitionResult,
+  GossipSweepRow,
+  MerkleBytesRow,
+  CatchUpRow,
+} from './experiments';
