@@ -1,0 +1,11 @@
+/**
+ * lib/workload: load for any replicated store — a compressed business day, Poisson
+ * arrivals, key choice, and two drivers (open loop for load, closed loop for sessions).
+ */
+export * from './kv-operation';
+export * from './load-profile';
+export * from './business-day';
+export * from './poisson-arrivals';
+export * from './key-chooser';
+export * from './open-loop-driver';
+export * from './closed-loop-driver';
