@@ -7,11 +7,19 @@
  * lets volatile state leak into "disk" (or back) by mutation.
  */
 interface DiskFile {
-  durable: unknown[];
-  /** Appends since the last fsync; dropped by a crash. */
-  pendingAppends: unknown[];
-  /** A whole-file rewrite since the last fsync (then pendingAppends is empty). */
-  pendingReplace: unknown[] | null;
+  /** Bumped by every whole-file rewrite and every crash: content of one generation only grows. */
+  generation: number;
+  /** What the node sees: durable records plus its unsynced writes. */
+  content: unknown[];
+  /** The durable file is the first durableLength records of durableContent (of durableGeneration). */
+  durableGeneration: number;
+  durableContent: unknown[];
+  durableLength: number;
+}
+
+/** What an fsync covers: the state of every file at the moment the fsync was issued. */
+export interface SyncPoint {
+  files: Array<{ file: DiskFile; generation: number; content: unknown[]; length: number }>;
 }
 
 export interface DiskStats {
@@ -23,12 +31,15 @@ export interface DiskStats {
 
 export class SimDisk {
   private readonly files = new Map<string, DiskFile>();
+  private nextGeneration = 1;
   readonly stats: DiskStats = { recordsWritten: 0, fsyncs: 0, recordsLostInCrashes: 0 };
 
   private file(name: string): DiskFile {
     let file = this.files.get(name);
     if (!file) {
-      file = { durable: [], pendingAppends: [], pendingReplace: null };
+      const content: unknown[] = [];
+      const generation = this.nextGeneration++;
+      file = { generation, content, durableGeneration: generation, durableContent: content, durableLength: 0 };
       this.files.set(name, file);
     }
     return file;
@@ -36,18 +47,15 @@ export class SimDisk {
 
   /** Appends one record (buffered until fsync). */
   append(name: string, record: unknown): void {
-    const file = this.file(name);
-    const copy = structuredClone(record);
-    if (file.pendingReplace) file.pendingReplace.push(copy);
-    else file.pendingAppends.push(copy);
+    this.file(name).content.push(structuredClone(record));
     this.stats.recordsWritten++;
   }
 
   /** Replaces the whole file (buffered until fsync): metadata, a checkpoint, a truncated log. */
   overwrite(name: string, records: readonly unknown[]): void {
     const file = this.file(name);
-    file.pendingReplace = records.map((r) => structuredClone(r));
-    file.pendingAppends = [];
+    file.generation = this.nextGeneration++;
+    file.content = records.map((r) => structuredClone(r));
     this.stats.recordsWritten += records.length;
   }
 
@@ -59,53 +67,65 @@ export class SimDisk {
   /** What the node sees now: the durable records plus its own unsynced writes. */
   read(name: string): unknown[] {
     const file = this.files.get(name);
-    if (!file) return [];
-    const visible = file.pendingReplace ?? file.durable.concat(file.pendingAppends);
-    return visible.map((r) => structuredClone(r));
+    return file ? file.content.map((r) => structuredClone(r)) : [];
   }
 
   get<T>(name: string): T | undefined {
-    const records = this.read(name);
-    return records.length > 0 ? (records[records.length - 1] as T) : undefined;
+    const file = this.files.get(name);
+    if (!file || file.content.length === 0) return undefined;
+    return structuredClone(file.content[file.content.length - 1]) as T;
   }
 
   /** Number of records visible now (durable + unsynced). */
   length(name: string): number {
-    const file = this.files.get(name);
-    if (!file) return 0;
-    return file.pendingReplace ? file.pendingReplace.length : file.durable.length + file.pendingAppends.length;
+    return this.files.get(name)?.content.length ?? 0;
   }
 
   /** Number of records that would survive a crash right now. */
   durableLength(name: string): number {
-    return this.files.get(name)?.durable.length ?? 0;
+    const file = this.files.get(name);
+    return file ? file.durableLength : 0;
   }
 
   fileNames(): string[] {
     return [...this.files.keys()].sort();
   }
 
-  /** Makes every buffered write durable. The simulated fsync itself takes no time. */
-  fsync(): void {
+  /**
+   * Remembers what every file holds now. An fsync issued now covers exactly this, not the
+   * writes that happen while it is in flight.
+   */
+  syncPoint(): SyncPoint {
+    return { files: [...this.files.values()].map((file) => ({ file, generation: file.generation, content: file.content, length: file.content.length })) };
+  }
+
+  /** Makes a sync point durable (unless something newer already is). */
+  completeSync(point: SyncPoint): void {
     this.stats.fsyncs++;
-    for (const file of this.files.values()) {
-      if (file.pendingReplace) {
-        file.durable = file.pendingReplace;
-        file.pendingReplace = null;
-      } else {
-        for (const record of file.pendingAppends) file.durable.push(record);
-      }
-      file.pendingAppends = [];
+    for (const { file, generation, content, length } of point.files) {
+      const newer = generation > file.durableGeneration || (generation === file.durableGeneration && length > file.durableLength);
+      if (!newer) continue;
+      file.durableGeneration = generation;
+      file.durableContent = content;
+      file.durableLength = length;
     }
+  }
+
+  /** Makes every buffered write durable at once. The simulated fsync itself takes no time. */
+  fsync(): void {
+    this.completeSync(this.syncPoint());
   }
 
   /** Called by the simulator on a crash: the page cache is gone. */
   loseUnsyncedWrites(): number {
     let lost = 0;
     for (const file of this.files.values()) {
-      lost += file.pendingAppends.length + (file.pendingReplace ? file.pendingReplace.length : 0);
-      file.pendingAppends = [];
-      file.pendingReplace = null;
+      const sameGeneration = file.generation === file.durableGeneration;
+      lost += sameGeneration ? file.content.length - file.durableLength : file.content.length;
+      file.content = file.durableContent.slice(0, file.durableLength);
+      file.generation = this.nextGeneration++;
+      file.durableGeneration = file.generation;
+      file.durableContent = file.content;
     }
     this.stats.recordsLostInCrashes += lost;
     return lost;

@@ -15,6 +15,11 @@ export class NodeClock {
     return trueMs + this.skewMs + (trueMs * this.driftPpm) / 1e6;
   }
 
+  /** The node's monotonic clock: the same drift, but no skew and no jumps (NTP steps don't move it). */
+  monotonicMs(trueMs: number): number {
+    return trueMs + (trueMs * this.driftPpm) / 1e6;
+  }
+
   /** How long in true time a timer of localDelayMs on this clock takes to fire. */
   trueDelayMs(localDelayMs: number): number {
     return localDelayMs / (1 + this.driftPpm / 1e6);

@@ -19,6 +19,8 @@ export interface NodeContext {
   readonly incarnation: number;
   /** This node's own wall clock: skewed, drifting, and it can jump. Protocol logic uses this. */
   nowMs(): number;
+  /** This node's monotonic clock (CLOCK_MONOTONIC): drifts with the node's clock but never jumps. Use it for leases and timeouts. */
+  monotonicMs(): number;
   /** The observer's true time, for metrics only. A protocol that reads it is cheating. */
   simTimeMs(): number;
   /** Sends a message; the network decides when (or whether) it arrives. */
@@ -299,6 +301,7 @@ export class Simulation {
       region: node.region,
       incarnation,
       nowMs: () => node.clock.localMs(sim.now),
+      monotonicMs: () => node.clock.monotonicMs(sim.now),
       simTimeMs: () => sim.now,
       send: (to, message, sizeBytes = 0) => {
         if (node.up && node.incarnation === incarnation) sim.sendFrom(node, to, message, sizeBytes);
@@ -308,10 +311,12 @@ export class Simulation {
         sim.cancelledTimers.add(timerId);
       },
       fsync: (onDurable) => {
+        // The fsync covers what was written before it was issued, not what is written while it runs.
+        const point = node.disk.syncPoint();
         const delay = node.fsyncMs * node.fsyncFactor;
         sim.scheduleCall(sim.now + delay, () => {
           if (!node.up || node.incarnation !== incarnation) return;
-          node.disk.fsync();
+          node.disk.completeSync(point);
           onDurable();
         });
       },

@@ -146,3 +146,54 @@ describe('nodes, disks and crashes', () => {
     expect(got).toEqual(['hello']);
   });
 });
+
+describe('fsync covers what was written before it was issued', () => {
+  it('a write made while an fsync is in flight is not made durable by it', () => {
+    const sim = new Simulation({ seed: 8 });
+    const node = sim.addNode({ id: 'n', region: 'delhi', fsyncMs: 5, create: (ctx) => ({ ctx, onMessage() {} }) });
+    sim.run(0);
+    const ctx = node.behaviour!.ctx;
+    ctx.disk.append('wal', 'before');
+    ctx.fsync(() => {});
+    sim.run(2);
+    ctx.disk.append('wal', 'during');
+    sim.run(6);
+    expect(node.disk.durableLength('wal')).toBe(1);
+    sim.crash('n');
+    expect(node.disk.read('wal')).toEqual(['before']);
+  });
+
+  it('an overwrite in flight does not hide the earlier fsync, and overlapping fsyncs never duplicate records', () => {
+    const sim = new Simulation({ seed: 9 });
+    const node = sim.addNode({ id: 'n', region: 'delhi', fsyncMs: 5, create: (ctx) => ({ ctx, onMessage() {} }) });
+    sim.run(0);
+    const ctx = node.behaviour!.ctx;
+    ctx.disk.append('wal', 'a');
+    ctx.fsync(() => {});
+    sim.run(1);
+    ctx.disk.append('wal', 'b');
+    ctx.fsync(() => {});
+    sim.run(2);
+    ctx.disk.overwrite('wal', ['checkpoint']);
+    sim.run(10);
+    expect(node.disk.durableLength('wal')).toBe(2);
+    sim.crash('n');
+    expect(node.disk.read('wal')).toEqual(['a', 'b']);
+    sim.restart('n');
+    node.behaviour!.ctx.disk.overwrite('wal', ['checkpoint']);
+    node.behaviour!.ctx.disk.fsync();
+    node.behaviour!.ctx.disk.append('wal', 'c');
+    sim.crash('n');
+    expect(node.disk.read('wal')).toEqual(['checkpoint']);
+    expect(node.disk.stats.recordsLostInCrashes).toBe(2);
+  });
+
+  it('the monotonic clock ignores jumps', () => {
+    const sim = new Simulation({ seed: 10 });
+    const node = sim.addNode({ id: 'n', region: 'delhi', clock: { skewMs: 30 }, create: (ctx) => ({ ctx, onMessage() {} }) });
+    sim.run(100);
+    sim.jumpClock('n', -500);
+    expect(node.behaviour!.ctx.monotonicMs()).toBe(100);
+    expect(node.behaviour!.ctx.nowMs()).toBe(100 + 30 - 500);
+  });
+});
