@@ -13,6 +13,7 @@ import {
   CompiledPartition,
   describeOperation,
   explainRejection,
+  formatTimeMs,
   formatValue,
 } from './sequential-models';
 import { StatesLimitError } from './state-tables';
@@ -372,12 +373,12 @@ function counterexampleText(
   for (const b of blocked) {
     const after =
       b.calledAfterIndex !== null
-        ? `; it was called at ${b.call}, after op ${b.calledAfterIndex} had returned, so it cannot move before it`
+        ? `; it was called at ${formatTimeMs(b.call)}, after op ${b.calledAfterIndex} had returned, so it cannot move before it`
         : '';
     lines.push(`  - ${b.description}  [op ${b.index}, client ${b.process}]: ${b.reason}${after}`);
   }
   const must = history.operations[mustPrecedeIndex];
-  lines.push(`Op ${mustPrecedeIndex} returned at ${must.return} without a place in the order, so none exists.`);
+  lines.push(`Op ${mustPrecedeIndex} returned at ${formatTimeMs(must.return)} without a place in the order, so none exists.`);
   return lines.join('\n');
 }
 

@@ -128,6 +128,12 @@ export function formatValue(value: RegisterValue | KvValue | undefined): string 
 }
 
 /** A one-line description of an operation, e.g. `cas(1→2) → ok` or `get("x") → "ab"`. */
+/** A time for a sentence: whole numbers as they are, others to 0.1 ms (simulated times have long fractions). */
+export function formatTimeMs(timeMs: number | null): string {
+  if (timeMs === null) return 'never';
+  return `${Number.isInteger(timeMs) ? timeMs : timeMs.toFixed(1)} ms`;
+}
+
 export function describeOperation(op: CheckedOperation): string {
   const out = op.output;
   const unknownText = op.return === null ? ' (never returned)' : ' → unknown';

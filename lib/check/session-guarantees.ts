@@ -15,7 +15,7 @@
  */
 import type { CheckedOperation, History, HistoryLike, ModelName } from './history-types';
 import { HistoryInputError } from './history-types';
-import { describeOperation, formatValue } from './sequential-models';
+import { describeOperation, formatTimeMs, formatValue } from './sequential-models';
 import { validateHistory } from './validate-history';
 
 export type SessionGuarantee = 'read-your-writes' | 'monotonic-reads';
@@ -196,8 +196,8 @@ function checkProcess(
         readVersion: version,
         explanation:
           `client ${op.process} wrote ${where(history.model, key)} at version ${w.version} ` +
-          `(op ${w.index}, ${describeOperation(ops[w.index])}, returned at ${ops[w.index].return}), then read ` +
-          `version ${version} (op ${e.index}, ${describeOperation(op)}, called at ${op.call}): it did not see its own write`,
+          `(op ${w.index}, ${describeOperation(ops[w.index])}, returned at ${formatTimeMs(ops[w.index].return)}), then read ` +
+          `version ${version} (op ${e.index}, ${describeOperation(op)}, called at ${formatTimeMs(op.call)}): it did not see its own write`,
       });
     }
     const r = newestRead.get(key);
