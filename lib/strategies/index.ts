@@ -6,3 +6,4 @@
 export * from './leader-follower';
 export * from './multi-leader';
 export * from './eventual';
+export * from './two-phase-commit';
