@@ -48,6 +48,28 @@ describe('committed notebooks', () => {
       .map(({ index }) => index);
     expect(dirty, `${name}: cells with outputs or execution counts (clear them before committing)`).toEqual([]);
   });
+
+  test.each(notebooks)('%s opens with a navigation line whose links resolve, and has a Hindi summary and exercises', (name) => {
+    const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as NotebookJson;
+    const markdown = notebook.cells
+      .filter((cell) => cell.cell_type === 'markdown')
+      .map((cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source));
+    const navigation = markdown[0].split('\n')[0];
+    expect(navigation, `${name}: first line links to the index`).toContain('(../README.md#notebooks)');
+    for (const match of navigation.matchAll(/\]\(([^)#]+\.ipynb)\)/g)) {
+      expect(fs.existsSync(path.join(NOTEBOOKS_DIR, match[1])), `${name}: navigation link ${match[1]} points at a missing notebook`).toBe(true);
+    }
+    const text = markdown.join('\n');
+    const devanagariCount = (text.match(/[\u0900-\u097F]/g) ?? []).length;
+    expect(devanagariCount, `${name}: a summary in Hindi (Devanagari characters)`).toBeGreaterThan(80);
+    expect(/#+\s*Exercises/i.test(text), `${name}: an Exercises section`).toBe(true);
+    expect(/#+\s*Further reading/i.test(text), `${name}: a Further reading section`).toBe(true);
+  });
+
+  test('the README lists every notebook', () => {
+    const readme = fs.readFileSync(path.join(NOTEBOOKS_DIR, '..', 'README.md'), 'utf8');
+    for (const name of notebooks) expect(readme, `README notebook table row for ${name}`).toContain(`(notebooks/${name})`);
+  });
 });
 
 describe('notebook execution', () => {
