@@ -100,7 +100,7 @@ describe('multi-leader registers', () => {
     const { history } = localReadWriteHistory({ seed: 45 });
     const verdict = checkLinearizable(history, { model: 'register', equalTimes: 'return-first' });
     expect(verdict.verdict).toBe('not-linearizable');
-    expect(verdict.counterexamples[0].text).toMatch(/read\(\) → null .* called at 1005, after op 0 had returned/);
+    expect(verdict.counterexamples[0].text).toMatch(/read\(\) → null .* called at 1005 ms, after op 0 had returned/);
   });
 
   it('rejects bad options precisely', () => {
