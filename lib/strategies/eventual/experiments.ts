@@ -1,5 +1,6 @@
 import { PNCounter, PNCounterState } from '../../crdt';
-import { LimitExceededError, OptionError, Rng, Simulation, checkNumber } from '../../sim';
+import { OptionError, Rng, Simulation, checkNumber } from '../../sim';
+import { poissonArrivalTimesMs } from '../../workload';
 import { ANTI_ENTROPY_MESSAGE_TYPES } from './eventual-metrics';
 import { EventualStore, eventualStore } from './eventual-store';
 import { AntiEntropyMode } from './crdt-replica-node';
@@ -50,17 +51,6 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Order arrival times of a Poisson process with `perSecond` orders per second in [fromMs, toMs). */
-function poissonTimes(rng: Rng, perSecond: number, fromMs: number, toMs: number, countMax = 1_000_000): number[] {
-  const times: number[] = [];
-  if (perSecond <= 0) return times;
-  for (let t = fromMs + rng.exponential(1000 / perSecond); t < toMs; t += rng.exponential(1000 / perSecond)) {
-    if (times.length >= countMax) throw new LimitExceededError(`order workload: more than ${countMax} orders; lower the rate or the duration`);
-    times.push(t);
-  }
-  return times;
 }
 
 export interface StockPartitionOptions {
@@ -156,7 +146,7 @@ export function stockPartitionExperiment(options: StockPartitionOptions): StockP
   const sales: SaleRecord[] = [];
   const workload = new Rng(options.seed ^ 0x570c);
   for (const warehouse of WAREHOUSE_REGIONS) {
-    for (const t of poissonTimes(workload, rate, partitionAtMs - 500, ordersUntilMs)) {
+    for (const t of poissonArrivalTimesMs(workload, [{ startMs: partitionAtMs - 500, endMs: ordersUntilMs, perSec: rate }])) {
       const sku = skus[workload.int(0, hotSkuCount - 1)];
       sim.at(t, () => sellOne(store, warehouse, sku, sales));
     }
@@ -349,7 +339,7 @@ export function crashAndRestart(options: { seed: number; hintedHandoff: boolean;
   const sales: SaleRecord[] = [];
   const workload = new Rng(options.seed ^ 0xc4a5);
   for (const warehouse of WAREHOUSE_REGIONS) {
-    for (const t of poissonTimes(workload, 2, 500, restartAtMs)) {
+    for (const t of poissonArrivalTimesMs(workload, [{ startMs: 500, endMs: restartAtMs, perSec: 2 }])) {
       const sku = workload.pick(skus);
       sim.at(t, () => sellOne(store, warehouse, sku, sales));
     }

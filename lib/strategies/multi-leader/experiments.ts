@@ -1,4 +1,5 @@
-import { HistoryRecorder, LimitExceededError, OperationRecord, OptionError, Rng, Simulation, TraceEvent, checkNumber } from '../../sim';
+import { HistoryRecorder, OperationRecord, OptionError, Rng, Simulation, TraceEvent, checkNumber } from '../../sim';
+import { poissonArrivalTimesMs } from '../../workload';
 import { convergenceDelayMs, sampleEvery } from '../eventual/sampling';
 import { BuiltInPolicyName } from './conflict-policy';
 import { LostUpdate } from './register-store';
@@ -10,18 +11,6 @@ import { multiLeaderRegisters } from './multi-leader-registers';
  * takes a seed, runs one simulation and returns plain records.
  */
 export const UPI_LEADER_REGIONS: readonly string[] = ['mumbai', 'delhi', 'bangalore'];
-
-/** Poisson arrivals: the times of a process with `perSecond` events per second in [fromMs, toMs). */
-export function poissonTimesMs(rng: Rng, perSecond: number, fromMs: number, toMs: number, countMax = 1_000_000): number[] {
-  checkNumber('poissonTimesMs perSecond', perSecond, { min: 0 });
-  const times: number[] = [];
-  if (perSecond === 0) return times;
-  for (let t = fromMs + rng.exponential(1000 / perSecond); t < toMs; t += rng.exponential(1000 / perSecond)) {
-    if (times.length >= countMax) throw new LimitExceededError(`poissonTimesMs: more than ${countMax} events; lower the rate or the duration`);
-    times.push(t);
-  }
-  return times;
-}
 
 // ------------------------------------------------------------------ conflict rate
 
@@ -67,7 +56,7 @@ export function conflictRateExperiment(options: ConflictRateOptions): ConflictRa
   const workload = new Rng(options.seed ^ 0x5a5a);
   const startMs = 100;
   writers.forEach((region, w) => {
-    for (const t of poissonTimesMs(workload, rate, startMs, startMs + durationMs)) {
+    for (const t of poissonArrivalTimesMs(workload, [{ startMs, endMs: startMs + durationMs, perSec: rate }])) {
       sim.at(t, () => store.put(region, 'balance:priya', w));
     }
   });
@@ -188,7 +177,7 @@ export function lostUpdatesByPolicy(options: {
     // The same workload for every policy: its own generator, seeded from the seed.
     const workload = new Rng(options.seed ^ 0x10057);
     for (const region of UPI_LEADER_REGIONS) {
-      for (const t of poissonTimesMs(workload, rate, 100, 100 + durationMs)) {
+      for (const t of poissonArrivalTimesMs(workload, [{ startMs: 100, endMs: 100 + durationMs, perSec: rate }])) {
         const key = `account:${workload.int(1, accounts)}`;
         sim.at(t, () => store.put(region, key, `${region}@${Math.round(t)}`));
       }
@@ -285,7 +274,7 @@ export function ledgerPartitionExperiment(options: {
   const workload = new Rng(options.seed ^ 0x0ba1);
   let txn = 0;
   for (const region of UPI_LEADER_REGIONS) {
-    for (const t of poissonTimesMs(workload, rate, 200, healAtMs)) {
+    for (const t of poissonArrivalTimesMs(workload, [{ startMs: 200, endMs: healAtMs, perSec: rate }])) {
       const txnId = `UPI-${++txn}`;
       const payment = { txnId, account: workload.pick(accounts), amountPaise: workload.int(-2000, 2000) * 100 || 100 };
       sim.at(t, () => ledger.pay(region, payment));

@@ -24,7 +24,6 @@ export { dotLabel, hlcLabel } from './logged-op';
 export type { LoggedOp } from './logged-op';
 export {
   UPI_LEADER_REGIONS,
-  poissonTimesMs,
   conflictRateExperiment,
   conflictRateSweep,
   clockSkewScenario,
