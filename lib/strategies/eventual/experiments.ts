@@ -2,7 +2,7 @@ import { PNCounter, PNCounterState } from '../../crdt';
 import { OptionError, Rng, Simulation, checkNumber } from '../../sim';
 import { poissonArrivalTimesMs } from '../../workload';
 import { ANTI_ENTROPY_MESSAGE_TYPES } from './eventual-metrics';
-import { EventualStore, eventualStore } from './eventual-store';
+import { EventualStore, EventualStoreOptions, eventualStore } from './eventual-store';
 import { AntiEntropyMode } from './crdt-replica-node';
 import { convergenceDelayMs, sampleEvery } from './sampling';
 
@@ -53,16 +53,14 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export interface StockPartitionOptions {
+/** The store's own settings pass straight through to eventualStore (see its options for defaults). */
+type StoreSettings = Pick<
+  EventualStoreOptions<PNCounterState, number>,
+  'gossipIntervalMs' | 'fanout' | 'antiEntropy' | 'merkleBranching' | 'merkleDepth' | 'pushOnWrite' | 'hintedHandoff'
+>;
+
+export interface StockPartitionOptions extends StoreSettings {
   seed: number;
-  gossipIntervalMs?: number;
-  fanout?: number;
-  antiEntropy?: AntiEntropyMode;
-  /** Merkle tree shape (see eventualStore); defaults 16 and 2. */
-  merkleBranching?: number;
-  merkleDepth?: number;
-  pushOnWrite?: boolean;
-  hintedHandoff?: boolean;
   /** SKUs in the catalogue. Default 20. */
   skuCount?: number;
   /** Orders go to the first hotSkuCount SKUs only (a sale); default all SKUs. */
