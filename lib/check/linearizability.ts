@@ -127,6 +127,12 @@ const SLICE_STEPS = 1 << 15;
 /** How many prefix operations the counterexample text lists before eliding older ones. */
 const PREFIX_LINES_SHOWN = 8;
 
+/**
+ * The time budget is wall-clock on purpose: it bounds how long a learner waits, not anything
+ * simulated. The checker runs after a simulation, on its recorded history, so this clock never
+ * touches a seeded run; only the verdict 'unknown' can depend on it (stepsMax is the
+ * deterministic bound, and tests inject `now`).
+ */
 function defaultNow(): number {
   return performance.now();
 }
