@@ -1,4 +1,4 @@
-import { LimitExceededError, OptionError, checkNumber, checkOneOf } from '../sim/option-error';
+import { LimitExceededError, OptionError, checkNumber, checkOneOf } from '../util/option-error';
 import { AlertRule, AlertSeverity, METRIC_UNITS, Observation, validateAlertRules } from './alert-rules';
 
 /**

@@ -1,4 +1,4 @@
-import { OptionError, checkKnownKeys, checkNumber, checkOneOf } from '../sim/option-error';
+import { OptionError, checkKnownKeys, checkNumber, checkOneOf } from '../util/option-error';
 import { ClusterSnapshot } from './snapshot';
 
 /**

@@ -1,4 +1,4 @@
-import { OptionError, checkNumber } from '../sim/option-error';
+import { OptionError, checkNumber } from '../util/option-error';
 import { alertEpisodes } from './alert-episodes';
 import { ReplicationMonitor } from './replication-monitor';
 import { ClusterSnapshot } from './snapshot';

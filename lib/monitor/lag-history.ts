@@ -1,4 +1,4 @@
-import { LimitExceededError, checkNumber, checkOneOf } from '../sim/option-error';
+import { LimitExceededError, checkNumber, checkOneOf } from '../util/option-error';
 import { ClusterSnapshot } from './snapshot';
 
 /**

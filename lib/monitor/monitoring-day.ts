@@ -1,4 +1,4 @@
-import { checkNumber } from '../sim/option-error';
+import { checkNumber } from '../util/option-error';
 import { AlertEpisode, alertEpisodes } from './alert-episodes';
 import { AlertEvent } from './alert-engine';
 import { Incident } from './alert-tradeoff';

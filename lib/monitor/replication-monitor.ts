@@ -1,4 +1,4 @@
-import { checkKnownKeys, checkNumber } from '../sim/option-error';
+import { checkKnownKeys, checkNumber } from '../util/option-error';
 import { ActiveAlert, AlertEngine, AlertEngineOptions, AlertEvent } from './alert-engine';
 import { AlertRule, episodeAlertRules, observe, validateAlertRules } from './alert-rules';
 import { LagHistory, LagHistoryOptions, LagPoint } from './lag-history';

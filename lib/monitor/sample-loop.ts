@@ -1,4 +1,4 @@
-import { checkNumber } from '../sim/option-error';
+import { checkNumber } from '../util/option-error';
 import { AlertEvent } from './alert-engine';
 import { LagSource } from './lag-source';
 import { ReplicationMonitor } from './replication-monitor';

@@ -1,5 +1,5 @@
 import type { ClientConfig } from 'pg';
-import { OptionError } from '../sim/option-error';
+import { OptionError } from '../util/option-error';
 import { indiaTopology } from '../sim/topology';
 
 /**

@@ -1,4 +1,4 @@
-import { OptionError, checkNumber } from '../sim/option-error';
+import { OptionError, checkNumber } from '../util/option-error';
 import { ClusterSnapshot } from './snapshot';
 
 /**

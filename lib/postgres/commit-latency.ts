@@ -1,4 +1,4 @@
-import { OptionError, checkNumber, checkOneOf } from '../sim/option-error';
+import { OptionError, checkNumber, checkOneOf } from '../util/option-error';
 import { LocalPgCluster, SYNCHRONOUS_COMMIT_LEVELS, SynchronousCommit } from './local-cluster';
 
 /**

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { inspect } from 'util';
 import { Client, ClientConfig } from 'pg';
-import { OptionError, checkKnownKeys, checkNumber, checkOneOf } from '../sim/option-error';
+import { OptionError, checkKnownKeys, checkNumber, checkOneOf } from '../util/option-error';
 import { PostgresBinaries, findPostgresBinaries } from './binaries';
 import { ClusterWatchdog } from './cluster-watchdog';
 import { freePort } from './free-port';

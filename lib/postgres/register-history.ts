@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { OperationRecord } from '../sim/history';
-import { OptionError, checkNumber } from '../sim/option-error';
+import { OptionError, checkNumber } from '../util/option-error';
 import { LocalPgCluster } from './local-cluster';
 import { delay } from './server-process';
 

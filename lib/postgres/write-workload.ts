@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { OptionError, checkNumber } from '../sim/option-error';
+import { OptionError, checkNumber } from '../util/option-error';
 import { LocalPgCluster } from './local-cluster';
 import { readPrimaryReplicationStats } from './replication-stats';
 import { delay } from './server-process';

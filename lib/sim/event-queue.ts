@@ -1,4 +1,4 @@
-import { LimitExceededError } from './option-error';
+import { LimitExceededError } from '../util/option-error';
 
 /**
  * A binary min-heap of events ordered by (timeMs, seq). The sequence number is handed

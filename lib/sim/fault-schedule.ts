@@ -1,4 +1,4 @@
-import { OptionError, checkNumber } from './option-error';
+import { OptionError, checkNumber } from '../util/option-error';
 import { Rng } from './rng';
 import { Simulation } from './simulation';
 

@@ -1,5 +1,5 @@
 import { OperationRecord } from './history';
-import { LimitExceededError } from './option-error';
+import { LimitExceededError } from '../util/option-error';
 
 /**
  * Records a client history as it happens: `invoke` when a client sends an operation,

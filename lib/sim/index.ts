@@ -1,4 +1,4 @@
-export * from './option-error';
+export * from '../util/option-error';
 export * from './rng';
 export * from './event-queue';
 export * from './topology';

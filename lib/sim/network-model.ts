@@ -1,4 +1,4 @@
-import { checkKnownKeys, checkNumber } from './option-error';
+import { checkKnownKeys, checkNumber } from '../util/option-error';
 import { Rng } from './rng';
 
 /**

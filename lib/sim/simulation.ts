@@ -2,7 +2,7 @@ import { SimDisk } from './disk';
 import { EventQueue, QueuedEvent } from './event-queue';
 import { DEFAULT_LINK, LinkProfile, ResolvedLink, mergeLinkProfile, resolveLink, sampleLatencyMs } from './network-model';
 import { NodeClock } from './node-clock';
-import { LimitExceededError, OptionError, checkKnownKeys, checkNumber } from './option-error';
+import { LimitExceededError, OptionError, checkKnownKeys, checkNumber } from '../util/option-error';
 import { Rng } from './rng';
 import { Topology, indiaTopology } from './topology';
 import { DropReason, TraceEvent } from './trace';

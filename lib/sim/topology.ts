@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { OptionError } from './option-error';
+import { OptionError } from '../util/option-error';
 
 /**
  * Regions and the round-trip times between them, read from data/. The simulator's

@@ -7,7 +7,7 @@ import { Figure } from './figure';
 import { baseLayout, seriesColor } from './layout';
 import { checkAxisTitle, checkIntegerInRange, checkSeed, checkTitle } from './option-checks';
 import { checkPercentiles, DistributionInput, percentileMarkers, sampleGroups } from './distribution-input';
-import { sortedCopy } from './percentiles';
+import { sortedCopy } from '../stats/percentiles';
 
 export interface CdfOptions<T extends object> extends DistributionInput<T> {
   title: string;

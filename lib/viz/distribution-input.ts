@@ -6,7 +6,7 @@
 import { seriesColor, topLabel, verticalLine, Annotation, Shape, formatNumber } from './layout';
 import { checkFiniteValues, optionError, unitOf } from './option-checks';
 import { checkRecords, groupIndices, labelColumn, numericColumn } from './record-fields';
-import { percentileOfSorted, sortedCopy } from './percentiles';
+import { percentileOfSorted, sortedCopy } from '../stats/percentiles';
 
 export interface DistributionInput<T extends object> {
   /** The samples, e.g. latencies in ms. Give either values, or records and field. */

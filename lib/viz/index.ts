@@ -21,6 +21,6 @@ export { spaceTimeFigure } from './space-time';
 export type { SpaceTimeOptions } from './space-time';
 export { tableHtml, escapeHtml } from './table-html';
 export type { TableHtmlOptions, NumberFormat } from './table-html';
-export { percentile, summarize } from './percentiles';
-export type { Summary } from './percentiles';
+export { percentile, summarize } from '../stats/percentiles';
+export type { Summary } from '../stats/percentiles';
 export { unitOf } from './option-checks';

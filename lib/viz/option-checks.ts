@@ -1,4 +1,4 @@
-import { OptionError } from '../sim/option-error';
+import { OptionError } from '../util/option-error';
 
 /**
  * Checks shared by every figure builder, so that a typo in a notebook produces one

@@ -1,6 +1,6 @@
 // Proves the nearest-rank percentile and summary helpers return the documented values on known inputs.
 import { describe, expect, it } from 'vitest';
-import { percentile, summarize } from '../../lib/viz/percentiles';
+import { percentile, summarize } from '../../lib/stats/percentiles';
 
 describe('percentile (nearest rank)', () => {
   it('returns the value at rank ceil(p/100 * n) of 1..100', () => {
