@@ -44,3 +44,18 @@ export type {
   SessionViolation,
 } from './session-guarantees';
 export { checkSessionGuarantees } from './session-guarantees';
+export type { Mop, TransactionRecord, Txn, TxnElement, TxnKey, TxnOp, TxnOpType, TxnWorkload } from './txn-history';
+export { TxnHistoryError, opsFromRecords, transactionsOf } from './txn-history';
+export { DepGraph, WW, WR, RW, PROCESS, REALTIME, findCycle } from './txn-graph';
+export type { CycleShape, CycleStep, EdgeWhy, RelName, SearchBudget } from './txn-graph';
+export { inferDependencies } from './txn-infer';
+export type { AnomalyCases, Inference, InferOptions } from './txn-infer';
+export {
+  checkTransactions,
+  checkTransactionRecords,
+  classifyCycle,
+  prohibitedAnomalies,
+  DEFAULT_CYCLE_SEARCH_TIMEOUT_MS,
+} from './txn-check';
+export type { CycleExplanation, TxnCheckOptions, TxnCheckResult } from './txn-check';
+export { CONSISTENCY_MODELS, boundary, impossibleModels, anomaliesProhibitedBy, canonicalModel } from './txn-consistency-models';
