@@ -59,3 +59,5 @@ export {
 } from './txn-check';
 export type { CycleExplanation, TxnCheckOptions, TxnCheckResult } from './txn-check';
 export { CONSISTENCY_MODELS, boundary, impossibleModels, anomaliesProhibitedBy, canonicalModel } from './txn-consistency-models';
+export { parseJepsenEdn, looksLikeJepsenEdn } from './parse-jepsen-edn';
+export type { EdnHistory } from './parse-jepsen-edn';
