@@ -9,6 +9,13 @@
 import * as fs from 'fs';
 import {
   checkSessionGuarantees,
+  checkTransactionRecords,
+  checkTransactions,
+  looksLikeJepsenEdn,
+  parseJepsenEdn,
+  TxnCheckResult,
+  TxnHistoryError,
+  TxnWorkload,
   checkValidatedHistory,
   DEFAULT_TIMEOUT_MS,
   HISTORY_FORMATS,
@@ -22,7 +29,9 @@ import {
 
 const USAGE = [
   'usage: npm run --silent check-history -- <file> [options]',
-  '  --format json|jepsen|porcupine-kv   the file format (default: detected)',
+  '  --format json|jepsen|porcupine-kv|txn|txn-edn   the file format (default: detected)',
+  '  --workload list-append|rw-register  transactions: the workload (default: from the file, else list-append)',
+  '  --models m1,m2                      transactions: models to hold (default strict-serializable)',
   `  --timeout-ms N                      time budget; past it the verdict is "unknown" (default ${DEFAULT_TIMEOUT_MS})`,
   '  --equal-times concurrent|return-first  how a return and a call at the same time are ordered (default concurrent)',
   '  --all-keys                          keep checking the other keys after one fails (kv)',
@@ -33,9 +42,14 @@ const USAGE = [
 /** Bad command-line input: reported as one line, exit code 2. */
 class UsageError extends Error {}
 
+type TxnFormat = 'txn' | 'txn-edn';
+const TXN_FORMATS: readonly string[] = ['txn', 'txn-edn'];
+
 interface CliOptions {
   file: string;
-  format: HistoryFormat | undefined;
+  format: HistoryFormat | TxnFormat | undefined;
+  workload: TxnWorkload | undefined;
+  models: string[] | undefined;
   timeoutMs: number;
   equalTimes: 'concurrent' | 'return-first';
   allKeys: boolean;
@@ -46,6 +60,8 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
   const options: CliOptions = {
     file: '',
     format: undefined,
+    workload: undefined,
+    models: undefined,
     timeoutMs: DEFAULT_TIMEOUT_MS,
     equalTimes: 'concurrent',
     allKeys: false,
@@ -73,10 +89,24 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
         return 'help';
       case '--format': {
         const v = value();
-        if (HISTORY_FORMATS.indexOf(v as HistoryFormat) < 0) {
-          throw new UsageError(`option --format is ${JSON.stringify(v)}; allowed: ${HISTORY_FORMATS.join(', ')}`);
+        if (HISTORY_FORMATS.indexOf(v as HistoryFormat) < 0 && !TXN_FORMATS.includes(v)) {
+          throw new UsageError(`option --format is ${JSON.stringify(v)}; allowed: ${[...HISTORY_FORMATS, ...TXN_FORMATS].join(', ')}`);
         }
-        options.format = v as HistoryFormat;
+        options.format = v as HistoryFormat | TxnFormat;
+        break;
+      }
+      case '--workload': {
+        const v = value();
+        if (v !== 'list-append' && v !== 'rw-register') {
+          throw new UsageError(`option --workload is ${JSON.stringify(v)}; allowed: list-append, rw-register`);
+        }
+        options.workload = v;
+        break;
+      }
+      case '--models': {
+        const v = value();
+        options.models = v.split(',').map((m) => m.trim()).filter((m) => m !== '');
+        if (options.models.length === 0) throw new UsageError(`option --models is ${JSON.stringify(v)}; allowed: a comma-separated list such as serializable,snapshot-isolation`);
         break;
       }
       case '--timeout-ms': {
@@ -105,7 +135,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
       default:
         if (arg.startsWith('-')) {
           throw new UsageError(
-            `unknown option ${JSON.stringify(arg)}; allowed: --format, --timeout-ms, --equal-times, --all-keys, --session, --help`,
+            `unknown option ${JSON.stringify(arg)}; allowed: --format, --workload, --models, --timeout-ms, --equal-times, --all-keys, --session, --help`,
           );
         }
         files.push(arg);
@@ -187,6 +217,54 @@ function report(file: string, parsed: ParsedHistory, result: LinearizabilityResu
   return out;
 }
 
+/** A transaction history: a JSON object with "workload" and "transactions" or "history", or Jepsen EDN. */
+function txnFormatOf(text: string, format: CliOptions['format']): TxnFormat | null {
+  if (format === 'txn' || format === 'txn-edn') return format;
+  if (format !== undefined) return null;
+  if (looksLikeJepsenEdn(text)) return 'txn-edn';
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') && /"workload"\s*:/.test(trimmed.slice(0, 2000)) && /"(transactions|history)"\s*:/.test(trimmed)) return 'txn';
+  return null;
+}
+
+function checkTxnFile(options: CliOptions, text: string, format: TxnFormat): Record<string, unknown> {
+  let result: TxnCheckResult;
+  let workload: TxnWorkload;
+  const models = options.models;
+  const common = { consistencyModels: models, cycleSearchTimeoutMs: options.timeoutMs > 0 ? options.timeoutMs : undefined };
+  if (format === 'txn-edn') {
+    workload = options.workload ?? 'list-append';
+    result = checkTransactions(parseJepsenEdn(text).ops, { workload, ...common });
+  } else {
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new UsageError(`cannot parse ${JSON.stringify(options.file)} as JSON: ${(error as Error).message}`);
+    }
+    workload = options.workload ?? (doc.workload as TxnWorkload);
+    const fromFile = (doc.options ?? {}) as Record<string, unknown>;
+    const opts = {
+      workload,
+      ...common,
+      consistencyModels: models ?? ('consistencyModels' in fromFile ? (fromFile.consistencyModels as string[] | null) : undefined),
+      anomalies: fromFile.anomalies as string[] | undefined,
+    };
+    result = Array.isArray(doc.transactions) ? checkTransactionRecords(doc.transactions, opts) : checkTransactions(doc.history as unknown[], opts);
+  }
+  return {
+    valid: result.valid,
+    format,
+    workload,
+    file: options.file,
+    transactions: result.transactionCount,
+    anomalyTypes: result.anomalyTypes,
+    not: result.not,
+    elapsedMs: round(result.elapsedMs),
+    explanations: result.explanations.slice(0, SESSION_VIOLATIONS_SHOWN),
+  };
+}
+
 function main(argv: string[]): number {
   const options = parseArgs(argv);
   if (options === 'help') {
@@ -194,7 +272,12 @@ function main(argv: string[]): number {
     return 0;
   }
   const text = readText(options.file);
-  const parsed = parseHistory(text, options.format);
+  const txnFormat = txnFormatOf(text, options.format);
+  if (txnFormat !== null) {
+    process.stdout.write(JSON.stringify(checkTxnFile(options, text, txnFormat)) + '\n');
+    return 0;
+  }
+  const parsed = parseHistory(text, options.format as HistoryFormat | undefined);
   // Asked-for session checks fail before the (possibly long) search when versions are missing.
   const session = options.session ? checkSessionGuarantees(parsed) : null;
   const result = checkValidatedHistory(parsed, {
@@ -210,7 +293,7 @@ let exitCode: number;
 try {
   exitCode = main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError || error instanceof HistoryInputError) {
+  if (error instanceof UsageError || error instanceof HistoryInputError || error instanceof TxnHistoryError || (error instanceof Error && error.name === 'OptionError')) {
     process.stderr.write(`check-history: ${error.message}\n`);
     exitCode = 2;
   } else {
