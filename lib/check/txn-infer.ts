@@ -78,7 +78,11 @@ function lostUpdates(txns: readonly Txn[], anomalies: AnomalyCases): void {
         if (!reads.has(key)) reads.set(key, v);
       } else if (!wrote.has(key) && reads.has(key)) {
         wrote.add(key);
-        const g = `${key}|${JSON.stringify(reads.get(key))}`;
+        // A list version is named by its length and last element (reads are prefixes of one
+        // order); a register version by its value. Cheap even for long lists.
+        const v = reads.get(key);
+        const version = Array.isArray(v) ? `${v.length}:${JSON.stringify(v[v.length - 1] ?? null)}` : JSON.stringify(v ?? null);
+        const g = `${key}|${version}`;
         const group = groups.get(g) ?? { key: k, value: reads.get(key), txns: [] };
         group.txns.push(txn.id);
         groups.set(g, group);
@@ -132,144 +136,166 @@ function orderEdges(txns: readonly Txn[], graph: DepGraph, kind: 'none' | 'proce
   }
 }
 
-/** list-append: versions ordered by the longest read of each key. */
+/** Element-wise equality of two lists of primitives. */
+function sameList(a: readonly TxnElement[], b: readonly TxnElement[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * list-append: versions ordered by the longest read of each key. Reads return whole lists, so
+ * the work is dominated by scanning them; everything per element is a Map or Set lookup on the
+ * element itself (elements are numbers or strings), never a string built per element.
+ */
 function inferListAppend(txns: readonly Txn[], graph: DepGraph, anomalies: AnomalyCases): Map<string, TxnElement[]> {
-  const writer = new Map<string, Txn>();
-  const appendPosition = new Map<string, number>();
-  for (const txn of txns) {
-    txn.mops.forEach((mop, i) => {
-      if (mop[0] !== 'append') return;
-      const e = eid(mop[1], mop[2] as TxnElement);
-      if (!writer.has(e)) {
-        writer.set(e, txn);
-        appendPosition.set(e, i);
-      }
-    });
-  }
-  // The last append of each key in each transaction: an element after which the same
-  // transaction appended again is an intermediate version (reading it is G1b).
+  /** Per key: element → [writer, position of the append in its transaction]. */
+  const writers = new Map<string, Map<TxnElement, [Txn, number]>>();
+  const failedElements = new Map<string, Set<TxnElement>>();
+  /** Per transaction: each key's last appended element (earlier ones are intermediate). */
   const lastAppendOf = new Map<number, Map<string, TxnElement>>();
   for (const txn of txns) {
-    const m = new Map<string, TxnElement>();
-    for (const mop of txn.mops) if (mop[0] === 'append') m.set(kid(mop[1]), mop[2] as TxnElement);
-    lastAppendOf.set(txn.id, m);
+    const last = new Map<string, TxnElement>();
+    txn.mops.forEach((mop, i) => {
+      if (mop[0] !== 'append') return;
+      const k = kid(mop[1]);
+      const e = mop[2] as TxnElement;
+      let w = writers.get(k);
+      if (!w) writers.set(k, (w = new Map()));
+      if (!w.has(e)) w.set(e, [txn, i]);
+      if (txn.type === 'fail') {
+        let f = failedElements.get(k);
+        if (!f) failedElements.set(k, (f = new Set()));
+        f.add(e);
+      }
+      last.set(k, e);
+    });
+    lastAppendOf.set(txn.id, last);
   }
+  const writerOf = (k: string, e: TxnElement): Txn | undefined => writers.get(k)?.get(e)?.[0];
 
-  const longest = new Map<string, { key: TxnKey; list: TxnElement[] }>();
   const okTxns = txns.filter((t) => t.type === 'ok');
+  // The longest read of each key (by raw length) is the candidate version order. Reads are then
+  // compared with it element by element: a read that is a prefix of a duplicate-free order needs
+  // no further work, which is the common case and keeps the pass linear in what was read.
+  const longestRaw = new Map<string, { key: TxnKey; list: TxnElement[] }>();
+  for (const txn of okTxns) {
+    for (const mop of txn.mops) {
+      if (mop[0] !== 'r') continue;
+      const list = (mop[2] as TxnElement[] | null) ?? [];
+      const k = kid(mop[1]);
+      const best = longestRaw.get(k);
+      if (!best || list.length > best.list.length) longestRaw.set(k, { key: mop[1], list });
+    }
+  }
+  const dedupe = (list: TxnElement[]): TxnElement[] => {
+    const set = new Set(list);
+    return set.size === list.length ? list : [...set];
+  };
+  const longest = new Map<string, { key: TxnKey; list: TxnElement[] }>();
+  for (const [k, { key, list }] of longestRaw) longest.set(k, { key, list: dedupe(list) });
+  const isPrefixOf = (list: readonly TxnElement[], order: readonly TxnElement[]): boolean => {
+    if (list.length > order.length) return false;
+    for (let i = 0; i < list.length; i++) if (list[i] !== order[i]) return false;
+    return true;
+  };
+  const incompatible = new Set<string>();
+
   for (const txn of okTxns) {
     // Internal consistency: within the transaction, each read must agree with what it already
     // read and appended; with no earlier read, it must at least end with its own appends.
-    const known = new Map<string, TxnElement[] | null>();
+    const known = new Map<string, TxnElement[]>();
     const pending = new Map<string, TxnElement[]>();
     txn.mops.forEach((mop, mopIndex) => {
       const k = kid(mop[1]);
       if (mop[0] === 'append') {
         const kn = known.get(k);
-        if (kn) kn.push(mop[2] as TxnElement);
+        if (kn) known.set(k, [...kn, mop[2] as TxnElement]);
         else pending.set(k, [...(pending.get(k) ?? []), mop[2] as TxnElement]);
         return;
       }
       const list = (mop[2] as TxnElement[] | null) ?? [];
       const kn = known.get(k);
       if (kn) {
-        if (JSON.stringify(kn) !== JSON.stringify(list)) push(anomalies, 'internal', { op: txn.id, mop, expected: kn.slice() });
+        if (!sameList(kn, list)) push(anomalies, 'internal', { op: txn.id, mop, expected: kn.slice() });
       } else {
         const own = pending.get(k) ?? [];
-        const tail = list.slice(list.length - own.length);
-        if (own.length > 0 && (list.length < own.length || JSON.stringify(tail) !== JSON.stringify(own))) {
+        if (own.length > 0 && (list.length < own.length || !sameList(list.slice(list.length - own.length), own))) {
           push(anomalies, 'internal', { op: txn.id, mop, expected: ['...', ...own] });
         }
       }
-      known.set(k, list.slice());
+      known.set(k, list);
       pending.delete(k);
 
-      const seen = new Map<string, number>();
-      for (const e of list) seen.set(JSON.stringify(e), (seen.get(JSON.stringify(e)) ?? 0) + 1);
-      const dups = [...seen].filter(([, c]) => c > 1).map(([e, c]) => [JSON.parse(e), c]);
-      if (dups.length > 0) push(anomalies, 'duplicate-elements', { op: txn.id, mop, duplicates: dups });
-
-      for (const e of list) {
-        const w = writer.get(eid(mop[1], e));
-        if (!w) continue;
-        if (w.id === txn.id && (appendPosition.get(eid(mop[1], e)) as number) > mopIndex) {
-          push(anomalies, 'future-read', { op: txn.id, mop, element: e });
-        } else if (w.type === 'fail') {
-          push(anomalies, 'G1a', { op: txn.id, mop, writer: w.id, element: e });
+      const order = (longest.get(k) as { list: TxnElement[] }).list;
+      if (!isPrefixOf(list, order)) {
+        // The slow path: duplicates, or a read that is not a prefix of the longest one.
+        const counts = new Map<TxnElement, number>();
+        for (const e of list) counts.set(e, (counts.get(e) ?? 0) + 1);
+        const duplicates = [...counts].filter(([, c]) => c > 1);
+        if (duplicates.length > 0) push(anomalies, 'duplicate-elements', { op: txn.id, mop, duplicates });
+        if (!isPrefixOf(dedupe(list), order) && !incompatible.has(k)) {
+          push(anomalies, 'incompatible-order', { key: mop[1], values: [list, order] });
+          incompatible.add(k);
+        }
+      }
+      // Future read: this transaction appends, later on, an element it has already read.
+      txn.mops.forEach((later, j) => {
+        if (j > mopIndex && later[0] === 'append' && kid(later[1]) === k && list.includes(later[2] as TxnElement)) {
+          push(anomalies, 'future-read', { op: txn.id, mop, element: later[2] });
+        }
+      });
+      const failed = failedElements.get(k);
+      if (failed) {
+        for (const e of list) {
+          if (failed.has(e)) push(anomalies, 'G1a', { op: txn.id, mop, writer: (writerOf(k, e) as Txn).id, element: e });
         }
       }
       if (list.length > 0) {
-        const last = list[list.length - 1];
-        const w = writer.get(eid(mop[1], last));
-        if (w && w.id !== txn.id && w.type !== 'fail' && lastAppendOf.get(w.id)?.get(k) !== last) {
-          push(anomalies, 'G1b', { op: txn.id, mop, writer: w.id, element: last });
+        const lastElement = list[list.length - 1];
+        const w = writerOf(k, lastElement);
+        if (w && w.id !== txn.id && w.type !== 'fail' && lastAppendOf.get(w.id)?.get(k) !== lastElement) {
+          push(anomalies, 'G1b', { op: txn.id, mop, writer: w.id, element: lastElement });
         }
       }
-      // Duplicated elements are reported above; the version order keeps each element once.
-      const distinct = [...new Map(list.map((e) => [JSON.stringify(e), e])).values()];
-      const best = longest.get(k);
-      if (!best || distinct.length > best.list.length) longest.set(k, { key: mop[1], list: distinct });
     });
   }
-
-  // Version order per key, and incompatible reads (not prefixes of one another).
   const orders = new Map<string, TxnElement[]>();
-  const incompatible = new Set<string>();
-  for (const txn of okTxns) {
-    for (const mop of txn.mops) {
-      if (mop[0] !== 'r') continue;
-      const k = kid(mop[1]);
-      const list = [...new Map(((mop[2] as TxnElement[] | null) ?? []).map((e) => [JSON.stringify(e), e])).values()];
-      const order = (longest.get(k) as { list: TxnElement[] }).list;
-      for (let i = 0; i < list.length; i++) {
-        if (JSON.stringify(list[i]) !== JSON.stringify(order[i])) {
-          if (!incompatible.has(k)) push(anomalies, 'incompatible-order', { key: mop[1], values: [list, order] });
-          incompatible.add(k);
-          break;
-        }
-      }
-    }
-  }
+
   // Appends nobody has read yet all come after the longest read (it is a prefix of the final
   // list). When a key has exactly one such append, it is certainly the next version.
-  const unread = new Map<string, { key: TxnKey; elements: TxnElement[] }>();
-  for (const txn of txns) {
-    if (txn.type === 'fail') continue;
-    for (const mop of txn.mops) {
-      if (mop[0] !== 'append') continue;
-      const k = kid(mop[1]);
-      const order = longest.get(k)?.list ?? [];
-      if (order.some((e) => JSON.stringify(e) === JSON.stringify(mop[2]))) continue;
-      const entry = unread.get(k) ?? { key: mop[1], elements: [] };
-      entry.elements.push(mop[2] as TxnElement);
-      unread.set(k, entry);
-    }
-  }
-  for (const [k, { key, elements }] of unread) {
-    if (elements.length !== 1) continue;
-    const best = longest.get(k);
-    longest.set(k, { key, list: [...(best?.list ?? []), elements[0]] });
+  for (const [k, w] of writers) {
+    const order = longest.get(k)?.list ?? [];
+    const inOrder = new Set(order);
+    const unread: Array<[TxnElement, Txn]> = [];
+    for (const [e, [txn]] of w) if (txn.type !== 'fail' && !inOrder.has(e)) unread.push([e, txn]);
+    if (unread.length !== 1) continue;
+    const [[e, txn]] = unread;
+    const mop = txn.mops.find((m) => m[0] === 'append' && kid(m[1]) === k) as Mop;
+    longest.set(k, { key: mop[1], list: [...order, e] });
   }
   for (const [k, { key, list }] of longest) {
     if (incompatible.has(k)) continue;
     orders.set(k, list);
     // Dirty update: a committed (or maybe-committed) append built on an aborted one's version.
-    for (let i = 0; i < list.length; i++) {
-      const w = writer.get(eid(key, list[i]));
-      if (!w || w.type !== 'fail') continue;
-      for (let j = i + 1; j < list.length; j++) {
-        const later = writer.get(eid(key, list[j]));
-        if (later && later.type !== 'fail') {
-          push(anomalies, 'dirty-update', { key, values: list.slice(i, j + 1), txns: j === i + 1 ? [w.id, later.id] : [w.id, '...', later.id] });
-          break;
+    if (failedElements.has(k)) {
+      for (let i = 0; i < list.length; i++) {
+        const w = writerOf(k, list[i]);
+        if (!w || w.type !== 'fail') continue;
+        for (let j = i + 1; j < list.length; j++) {
+          const later = writerOf(k, list[j]);
+          if (later && later.type !== 'fail') {
+            push(anomalies, 'dirty-update', { key, values: list.slice(i, j + 1), txns: j === i + 1 ? [w.id, later.id] : [w.id, '...', later.id] });
+            break;
+          }
         }
+        break;
       }
-      break;
     }
     // ww: consecutive versions written by different transactions.
     for (let i = 0; i + 1 < list.length; i++) {
-      const a = writer.get(eid(key, list[i]));
-      const b = writer.get(eid(key, list[i + 1]));
+      const a = writerOf(k, list[i]);
+      const b = writerOf(k, list[i + 1]);
       if (a && b && a.type !== 'fail' && b.type !== 'fail') graph.link(a.id, b.id, WW, { key, value: list[i], valueAfter: list[i + 1] });
     }
   }
@@ -277,15 +303,16 @@ function inferListAppend(txns: readonly Txn[], graph: DepGraph, anomalies: Anoma
     for (const [k, { mop }] of externalReads(txn)) {
       const order = orders.get(k);
       if (!order) continue;
-      const list = (mop[2] as TxnElement[] | null) ?? [];
-      if (list.length > 0) {
-        const w = writer.get(eid(mop[1], list[list.length - 1]));
-        if (w && w.type !== 'fail') graph.link(w.id, txn.id, WR, { key: mop[1], value: list[list.length - 1] });
+      const read = (mop[2] as TxnElement[] | null) ?? [];
+      const length = read.length <= order.length && read[read.length - 1] === order[read.length - 1] ? read.length : new Set(read).size;
+      if (read.length > 0) {
+        const w = writerOf(k, read[read.length - 1]);
+        if (w && w.type !== 'fail') graph.link(w.id, txn.id, WR, { key: mop[1], value: read[read.length - 1] });
       }
-      if (list.length < order.length) {
-        const w = writer.get(eid(mop[1], order[list.length]));
+      if (length < order.length) {
+        const w = writerOf(k, order[length]);
         if (w && w.type !== 'fail') {
-          graph.link(txn.id, w.id, RW, { key: mop[1], value: list.length > 0 ? list[list.length - 1] : 'initial', valueAfter: order[list.length] });
+          graph.link(txn.id, w.id, RW, { key: mop[1], value: read.length > 0 ? read[read.length - 1] : 'initial', valueAfter: order[length] });
         }
       }
     }
