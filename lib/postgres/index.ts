@@ -14,3 +14,4 @@ export * from './commit-latency';
 export * from './write-workload';
 export * from './register-history';
 export * from './simulator-prediction';
+export * from './list-append-history';
