@@ -197,9 +197,19 @@ export function opsFromRecords(workload: TxnWorkload, records: readonly unknown[
     const at = r.returnMs === null ? Infinity : r.returnMs;
     events.push({ timeMs: at, order: 1, op: { process: r.process, type, value: mops, time: r.returnMs ?? undefined } });
   });
-  // Stable sort: by time, invocations first on ties, then record order (a process's own
-  // invoke precedes its completion because order 0 < 1 only matters at equal times, and a
-  // completion never precedes its own invocation since returnMs ≥ callMs).
-  const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.timeMs - b.e.timeMs || a.e.order - b.e.order || a.i - b.i);
-  return sorted.map(({ e }, index) => ({ index, ...e.op }));
+  // By time. At one instant, invocations come before completions (equal times count as
+  // concurrent), except that a process which completes a transaction at that instant and starts
+  // its next one at the same instant must complete first: a process runs one transaction at a time.
+  const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.timeMs - b.e.timeMs || a.i - b.i);
+  const ordered: typeof sorted = [];
+  for (let start = 0; start < sorted.length;) {
+    let end = start;
+    while (end < sorted.length && sorted[end].e.timeMs === sorted[start].e.timeMs) end += 1;
+    const group = sorted.slice(start, end);
+    const completing = new Set(group.filter((g) => g.e.order === 1).map((g) => `${typeof g.e.op.process}:${g.e.op.process}`));
+    const key = (g: (typeof group)[number]) => (g.e.order === 1 ? 1 : completing.has(`${typeof g.e.op.process}:${g.e.op.process}`) ? 2 : 0);
+    ordered.push(...group.sort((a, b) => key(a) - key(b) || a.i - b.i));
+    start = end;
+  }
+  return ordered.map(({ e }, index) => ({ index, ...e.op }));
 }
