@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkValidatedHistory, parseHistory } from '../lib/check';
+import { benchScaling } from './bench-check-scaling';
 
 const RUNS = 5;
 const TOTAL_RATIO_MAX = 1.5;
@@ -81,7 +82,9 @@ function main(): number {
       : `verdicts: ${mismatches.length} DIFFER from Porcupine's: ${mismatches.map((r) => `${r.file} (ours ${r.verdict}, expected ${r.expected})`).join(', ')}`,
   );
   process.stdout.write(out.join('\n') + '\n');
-  return mismatches.length === 0 ? 0 : 1;
+  const scaling = benchScaling(projectRoot);
+  process.stdout.write(scaling.lines.join('\n') + '\n');
+  return mismatches.length === 0 && scaling.ok ? 0 : 1;
 }
 
 process.exitCode = main();
