@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkValidatedHistory, parseHistory } from '../lib/check';
+import { benchScaling } from './bench-check-scaling';
 import { benchTransactions } from './bench-check-txn';
 
 const RUNS = 5;
@@ -82,9 +83,11 @@ function main(): number {
       : `verdicts: ${mismatches.length} DIFFER from Porcupine's: ${mismatches.map((r) => `${r.file} (ours ${r.verdict}, expected ${r.expected})`).join(', ')}`,
   );
   process.stdout.write(out.join('\n') + '\n');
+  const scaling = benchScaling(projectRoot);
+  process.stdout.write(scaling.lines.join('\n') + '\n');
   const txn = benchTransactions(projectRoot);
   process.stdout.write(txn.lines.join('\n') + '\n');
-  return mismatches.length === 0 && txn.ok ? 0 : 1;
+  return mismatches.length === 0 && scaling.ok && txn.ok ? 0 : 1;
 }
 
 process.exitCode = main();

@@ -34,6 +34,7 @@ const USAGE = [
   '  --models m1,m2                      transactions: models to hold (default strict-serializable)',
   `  --timeout-ms N                      time budget; past it the verdict is "unknown" (default ${DEFAULT_TIMEOUT_MS})`,
   '  --equal-times concurrent|return-first  how a return and a call at the same time are ordered (default concurrent)',
+  '  --memo-mb N                         memory for the search memo per key, MiB (default: half the free memory, 256 MiB to 16 GiB)',
   '  --all-keys                          keep checking the other keys after one fails (kv)',
   '  --session                           also check read-your-writes and monotonic reads (needs output.version)',
   '  --help                              this text',
@@ -54,6 +55,7 @@ interface CliOptions {
   equalTimes: 'concurrent' | 'return-first';
   allKeys: boolean;
   session: boolean;
+  memoMb: number | undefined;
 }
 
 function parseArgs(argv: string[]): CliOptions | 'help' {
@@ -66,6 +68,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
     equalTimes: 'concurrent',
     allKeys: false,
     session: false,
+    memoMb: undefined,
   };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -126,6 +129,15 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
         options.equalTimes = v;
         break;
       }
+      case '--memo-mb': {
+        const v = value();
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n) || n < 1 || n > 1_048_576) {
+          throw new UsageError(`option --memo-mb is ${JSON.stringify(v)}; allowed: a number of MiB from 1 to 1048576`);
+        }
+        options.memoMb = n;
+        break;
+      }
       case '--all-keys':
         options.allKeys = true;
         break;
@@ -135,7 +147,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
       default:
         if (arg.startsWith('-')) {
           throw new UsageError(
-            `unknown option ${JSON.stringify(arg)}; allowed: --format, --workload, --models, --timeout-ms, --equal-times, --all-keys, --session, --help`,
+            `unknown option ${JSON.stringify(arg)}; allowed: --format, --workload, --models, --timeout-ms, --equal-times, --memo-mb, --all-keys, --session, --help`,
           );
         }
         files.push(arg);
@@ -179,6 +191,8 @@ function report(file: string, parsed: ParsedHistory, result: LinearizabilityResu
     operations: result.operationCount,
     keys: result.keyCount,
     elapsedMs: round(result.elapsedMs),
+    memoBudgetMb: Math.round(result.memoBytesMax / 1048576),
+    memoMb: round(Math.max(0, ...result.keys.map((k) => k.memoBytes)) / 1048576),
     summary: result.summary,
   };
   if (result.unknownReason !== null) out.unknownReason = result.unknownReason;
@@ -284,6 +298,7 @@ function main(argv: string[]): number {
     timeoutMs: options.timeoutMs,
     equalTimes: options.equalTimes,
     stopAtFirstViolation: !options.allKeys,
+    ...(options.memoMb !== undefined ? { memoBytesMax: Math.floor(options.memoMb * 1048576) } : {}),
   });
   process.stdout.write(JSON.stringify(report(options.file, parsed, result, session)) + '\n');
   return 0;

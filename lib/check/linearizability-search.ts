@@ -52,8 +52,8 @@ export interface SearchLimits {
   deadlineMs: number;
   /** The most loop iterations before giving up with `steps`. */
   stepsMax: number;
-  /** The most memo entries before giving up with `memory`. */
-  memoEntriesMax: number;
+  /** The most memory the memo may take before giving up with `memory`, bytes. */
+  memoBytesMax: number;
   /** How a call and a return at the same time are ordered (see README: equal times). */
   equalTimes: 'concurrent' | 'return-first';
   /** The clock the deadline is measured on; wall-clock ms by default. */
@@ -88,6 +88,9 @@ export interface SearchOutcome {
   deepest: DeepestPoint | null;
   steps: number;
   memoEntries: number;
+  /** Memory the memo held, bytes, and its widest stored window (words): see linearized-state-set.ts. */
+  memoBytes: number;
+  memoWindowWordsMax: number;
 }
 
 /** Deterministic per-operation random words for the incremental (Zobrist) bitset hash. */
@@ -148,7 +151,12 @@ export class LinearizationSearch {
   private readonly nodeIsCall: Uint8Array;
   private readonly matchOf: Int32Array;
   private readonly zobrist: Int32Array;
+  /** Each operation's rank by call time (never-returned ones last): the bit it sets. */
+  private readonly rank: Int32Array;
   private readonly bits: Uint32Array;
+  /** The first rank not linearized, and the highest bitset word with a bit set (-1: none). */
+  private low = 0;
+  private hiWord = -1;
   private readonly memo: LinearizedStateSet;
   private readonly stackNode: Int32Array;
   private readonly stackState: Int32Array;
@@ -193,9 +201,19 @@ export class LinearizationSearch {
       if (this.nodeIsCall[node] === 1) this.matchOf[node] = returnNodeOf[this.nodeOp[node]];
     }
     this.zobrist = zobristWords(n);
+    // Ranks by call time keep the linearized set "a full prefix plus one concurrency window",
+    // which is what makes the memo's keys small; operations that never returned go last, so one
+    // left out for ever does not hold the prefix back.
+    const byCall = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+      const fa = problem.returnTime[a] === Infinity ? 1 : 0;
+      const fb = problem.returnTime[b] === Infinity ? 1 : 0;
+      return fa - fb || problem.callTime[a] - problem.callTime[b] || a - b;
+    });
+    this.rank = new Int32Array(n);
+    byCall.forEach((op, r) => (this.rank[op] = r));
     const wordCount = (n + 31) >>> 5;
-    this.bits = new Uint32Array(wordCount);
-    this.memo = new LinearizedStateSet(wordCount, limits.memoEntriesMax);
+    this.bits = new Uint32Array(wordCount + 1);
+    this.memo = new LinearizedStateSet(limits.memoBytesMax);
     this.stackNode = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackAlt = new Uint8Array(n);
@@ -219,7 +237,7 @@ export class LinearizationSearch {
     // The hot loop works on locals; fields are written back whenever it stops.
     const HEAD = 0;
     const TAIL = 2 * this.n + 1;
-    const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, problem, limits } =
+    const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, problem, limits, rank } =
       this;
     const kind = problem.kind;
     const argA = problem.argA;
@@ -234,6 +252,8 @@ export class LinearizationSearch {
     let steps = this.steps;
     let node = this.node;
     let altFrom = this.altFrom;
+    let low = this.low;
+    let hiWord = this.hiWord;
     const stepsStop = steps + stepsBudget;
     const save = (): void => {
       this.depth = depth;
@@ -243,6 +263,8 @@ export class LinearizationSearch {
       this.steps = steps;
       this.node = node;
       this.altFrom = altFrom;
+      this.low = low;
+      this.hiWord = hiWord;
     };
     for (;;) {
       if ((steps & 1023) === 0) {
@@ -299,11 +321,23 @@ export class LinearizationSearch {
             }
           }
           if (nextState < 0) continue;
-          const word = op >>> 5;
-          const mask = 1 << (op & 31);
+          const r = rank[op];
+          const word = r >>> 5;
+          const mask = 1 << (r & 31);
           bits[word] |= mask;
-          const added = memo.add(bitsHash ^ zobrist[op], nextState, bits);
+          let newLow = low;
+          if (r === low) {
+            // The first zero bit after r: the next operation not yet linearized.
+            let w = word;
+            let x = ~bits[w] & (-1 << (r & 31));
+            while (x === 0) x = ~bits[++w];
+            newLow = (w << 5) + (31 - Math.clz32(x & -x));
+          }
+          const newHi = word > hiWord ? word : hiWord;
+          const added = memo.add(bitsHash ^ zobrist[op], nextState, bits, newLow, newHi);
           if (added === 1) {
+            low = newLow;
+            hiWord = newHi;
             stackNode[depth] = node;
             stackState[depth] = state;
             stackAlt[depth] = alt;
@@ -355,6 +389,8 @@ export class LinearizationSearch {
             deepest: this.deepest,
             steps,
             memoEntries: memo.size,
+            memoBytes: memo.bytes,
+            memoWindowWordsMax: memo.widestWindowWords,
           });
         }
         depth--;
@@ -362,7 +398,10 @@ export class LinearizationSearch {
         const topOp = nodeOp[top];
         if (returnTime[topOp] === Infinity || mayBeNoEffect[topOp] === 1) optionalDepth--;
         state = stackState[depth];
-        bits[topOp >>> 5] &= ~(1 << (topOp & 31));
+        const topRank = rank[topOp];
+        bits[topRank >>> 5] &= ~(1 << (topRank & 31));
+        if (topRank < low) low = topRank;
+        while (hiWord >= 0 && bits[hiWord] === 0) hiWord--;
         bitsHash ^= zobrist[topOp];
         // Unlift in the reverse order of the lift, so the saved links are exact.
         const ret = matchOf[top];
@@ -403,10 +442,10 @@ export class LinearizationSearch {
 
   private linearizable(): SearchOutcome {
     const { order, states } = this.currentOrder();
-    return { verdict: 'linearizable', limitHit: null, order, orderStates: states, deepest: null, steps: this.steps, memoEntries: this.memo.size };
+    return { verdict: 'linearizable', limitHit: null, order, orderStates: states, deepest: null, steps: this.steps, memoEntries: this.memo.size, memoBytes: this.memo.bytes, memoWindowWordsMax: this.memo.widestWindowWords };
   }
 
   private unknown(limitHit: 'time' | 'steps' | 'memory' | 'abandoned'): SearchOutcome {
-    return { verdict: 'unknown', limitHit, order: null, orderStates: null, deepest: null, steps: this.steps, memoEntries: this.memo.size };
+    return { verdict: 'unknown', limitHit, order: null, orderStates: null, deepest: null, steps: this.steps, memoEntries: this.memo.size, memoBytes: this.memo.bytes, memoWindowWordsMax: this.memo.widestWindowWords };
   }
 }

@@ -1,3 +1,4 @@
+import * as os from 'os';
 /**
  * `checkLinearizable`: is there one order of the operations, consistent with real time and
  * with the sequential model, that explains every output? For a key-value store each key is
@@ -26,7 +27,10 @@ export interface LinearizabilityOptions {
   timeoutMs?: number;
   /** A deterministic budget: the most search steps per key before "unknown". Default: none. */
   stepsMax?: number;
-  /** Memory for the memo of explored configurations, per key, before "unknown". Default 512 MiB. */
+  /**
+   * Memory for the memo of explored configurations, per key, before "unknown". Default: half the
+   * machine's free memory when the check starts, between 256 MiB and 16 GiB (`defaultMemoBytesMax()`).
+   */
   memoBytesMax?: number;
   /** The most distinct model states (values) per key before "unknown". Default 2 000 000. */
   statesMax?: number;
@@ -97,6 +101,8 @@ export interface KeyResult {
   unknownReason: string | null;
   searchSteps: number;
   memoEntries: number;
+  /** Memory the memo held at the end, bytes. */
+  memoBytes: number;
   elapsedMs: number;
 }
 
@@ -106,6 +112,8 @@ export interface LinearizabilityResult {
   operationCount: number;
   keyCount: number;
   elapsedMs: number;
+  /** The memo budget each key had, bytes (see option memoBytesMax). */
+  memoBytesMax: number;
   unknownReason: string | null;
   /** One result per key, sorted by key (one entry with key null for a register). */
   keys: KeyResult[];
@@ -120,7 +128,17 @@ export interface LinearizabilityResult {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MEMO_BYTES_MAX = 512 * 1024 * 1024;
+const MEMO_BYTES_FLOOR = 256 * 1024 * 1024;
+const MEMO_BYTES_CEILING = 16 * 1024 * 1024 * 1024;
+
+/**
+ * The memo budget when none is given: half the memory free right now, so a large history may use
+ * what the machine has (a 24 GiB machine gives several GiB) while a small machine is not pushed
+ * into swap; never below 256 MiB nor above 16 GiB.
+ */
+export function defaultMemoBytesMax(): number {
+  return Math.min(MEMO_BYTES_CEILING, Math.max(MEMO_BYTES_FLOOR, Math.floor(os.freemem() / 2)));
+}
 const DEFAULT_STATES_MAX = 2_000_000;
 /** Search steps one key gets per turn before the next key's turn. */
 const SLICE_STEPS = 1 << 15;
@@ -198,20 +216,18 @@ export function checkValidatedHistory(history: History, options: Linearizability
   const deadlineMs = started + timeoutMs;
   const partitions = partitionHistory(history);
   const statesMax = options.statesMax !== undefined ? options.statesMax : DEFAULT_STATES_MAX;
-  const memoBytesMax = options.memoBytesMax !== undefined ? options.memoBytesMax : DEFAULT_MEMO_BYTES_MAX;
+  const memoBytesMax = options.memoBytesMax !== undefined ? options.memoBytesMax : defaultMemoBytesMax();
   const stopAtFirstViolation = options.stopAtFirstViolation !== false;
   const compiled: CompiledPartition[] = [];
   const searches: LinearizationSearch[] = [];
   for (const partition of partitions) {
     const c = compilePartition(history.model, partition.key, history.operations, partition.indices, statesMax);
-    const wordCount = (partition.indices.length + 31) >>> 5;
     compiled.push(c);
     searches.push(
       new LinearizationSearch(c.problem, {
         deadlineMs,
         stepsMax: options.stepsMax !== undefined ? options.stepsMax : Infinity,
-        // Each memo entry costs its bitset words, a hash, a state and about two table slots.
-        memoEntriesMax: Math.max(1, Math.floor(memoBytesMax / (4 * wordCount + 16))),
+        memoBytesMax,
         equalTimes: options.equalTimes !== undefined ? options.equalTimes : 'concurrent',
         now,
       }),
@@ -253,10 +269,10 @@ export function checkValidatedHistory(history: History, options: Linearizability
   for (const i of pending) outcomes[i] = searches[i].abandon();
   const firstFailing = outcomes.findIndex((o) => o !== null && o.verdict === 'not-linearizable');
   const keys = partitions.map((_, i) =>
-    keyResult(history, compiled[i], outcomes[i] as SearchOutcome, elapsedMs[i], timeoutMs, options, statesLimitMessages[i],
+    keyResult(history, compiled[i], outcomes[i] as SearchOutcome, elapsedMs[i], timeoutMs, memoBytesMax, options, statesLimitMessages[i],
       firstFailing >= 0 ? compiled[firstFailing].key : null),
   );
-  return overallResult(history, keys, partitions.length, now() - started);
+  return { ...overallResult(history, keys, partitions.length, now() - started), memoBytesMax };
 }
 
 function keyLabel(model: ModelName, key: string | null): string {
@@ -269,6 +285,7 @@ function keyResult(
   outcome: SearchOutcome,
   elapsedMs: number,
   timeoutMs: number,
+  memoBytesMax: number,
   options: LinearizabilityOptions,
   statesLimitMessage: string | null,
   failedKey: string | null,
@@ -284,7 +301,11 @@ function keyResult(
         `${where}: not checked to the end, because ${keyLabel(history.model, failedKey)} was already found ` +
         'not linearizable (option "stopAtFirstViolation": false checks every key)';
     } else if (outcome.limitHit === 'steps') unknownReason = `${where}: the search took ${options.stepsMax} steps, the limit set by option "stepsMax"`;
-    else unknownReason = `${where}: the memo of explored configurations filled its budget (option "memoBytesMax")`;
+    else {
+      unknownReason =
+        `${where}: the memo of explored configurations filled its budget of ${Math.round(memoBytesMax / 1048576)} MiB ` +
+        '(raise option "memoBytesMax", or check-history --memo-mb)';
+    }
   }
   return {
     key: compiled.key,
@@ -295,6 +316,7 @@ function keyResult(
     unknownReason,
     searchSteps: outcome.steps,
     memoEntries: outcome.memoEntries,
+    memoBytes: outcome.memoBytes,
     elapsedMs,
   };
 }
@@ -398,7 +420,7 @@ function blamed(c: Counterexample): BlockedOperation[] {
   return contradicting.length > 0 ? contradicting : c.blocked;
 }
 
-function overallResult(history: History, keys: KeyResult[], keyCount: number, elapsedMs: number): LinearizabilityResult {
+function overallResult(history: History, keys: KeyResult[], keyCount: number, elapsedMs: number): Omit<LinearizabilityResult, 'memoBytesMax'> {
   const failing = keys.filter((k) => k.verdict === 'not-linearizable');
   const unknown = keys.filter((k) => k.verdict === 'unknown');
   // Keys left unfinished because another failed do not make the verdict less certain.

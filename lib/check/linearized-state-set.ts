@@ -4,72 +4,101 @@
  * the same state have the same future, so the second is pruned (Lowe's improvement to the
  * Wing–Gong search, as in Porcupine).
  *
- * Each pair is stored as its bitset words plus the state id, in flat typed arrays, and found
- * through an open-addressing table of entry numbers. The caller passes the bitset's hash,
- * kept up to date incrementally (Zobrist hashing: XOR of one random word per set bit), so
- * a lookup never rehashes the whole bitset.
+ * Compact keys. Operations are numbered by call time (see `LinearizationSearch`), so the set of
+ * linearized operations is always "every operation below `low`, plus a few just above it": an
+ * operation can only be linearized while it is callable, i.e. before the earliest pending
+ * return, so the set beyond its first gap spans roughly one concurrency window. A pair is stored
+ * as (low, state, the bitset words from word(low) to the highest set word) — a few words instead
+ * of n/32 — and two sets are equal exactly when those agree (every word below word(low) is all
+ * ones in both). This is what lets the search keep millions of configurations of a 50,000-operation
+ * history in memory; it is exact: nothing is hashed away, a hash only finds the candidates.
+ *
+ * Storage is flat typed arrays: an open-addressing table of entry numbers, per-entry hash,
+ * state, low and window offset/length, and one pool of window words. The bitset's hash is kept
+ * up to date incrementally by the caller (Zobrist hashing: XOR of one random word per set bit).
  */
 export class LinearizedStateSet {
-  private readonly wordCount: number;
-  private readonly entriesMax: number;
+  private readonly bytesMax: number;
   private table: Int32Array;
   private mask: number;
   private hashes: Int32Array;
   private states: Int32Array;
-  private words: Uint32Array;
+  private lows: Int32Array;
+  private offsets: Int32Array;
+  private lengths: Int32Array;
+  private pool: Uint32Array;
+  private poolUsed = 0;
   private entryCount = 0;
+  private longestWindow = 0;
 
-  /**
-   * @param wordCount 32-bit words per bitset (operations / 32, rounded up).
-   * @param entriesMax the most pairs to hold; `add` reports the limit instead of growing past it.
-   */
-  constructor(wordCount: number, entriesMax: number) {
-    this.wordCount = wordCount;
-    this.entriesMax = entriesMax;
+  /** @param bytesMax the most memory the set may hold; `add` reports the limit instead of growing past it. */
+  constructor(bytesMax: number) {
+    this.bytesMax = bytesMax;
     const initialCapacity = 1024;
     this.table = new Int32Array(initialCapacity * 2);
     this.mask = initialCapacity * 2 - 1;
     this.hashes = new Int32Array(initialCapacity);
     this.states = new Int32Array(initialCapacity);
-    this.words = new Uint32Array(initialCapacity * Math.max(1, wordCount));
+    this.lows = new Int32Array(initialCapacity);
+    this.offsets = new Int32Array(initialCapacity);
+    this.lengths = new Int32Array(initialCapacity);
+    this.pool = new Uint32Array(initialCapacity * 4);
   }
 
   get size(): number {
     return this.entryCount;
   }
 
+  /** Bytes held: entries (hash, state, low, offset, length, two table slots) and window words. */
+  get bytes(): number {
+    return this.entryCount * 28 + this.poolUsed * 4;
+  }
+
+  /** The widest window stored, in words (for the profile in the checker's README). */
+  get widestWindowWords(): number {
+    return this.longestWindow;
+  }
+
   /**
-   * Adds the pair unless it is present. Returns 1 when added, 0 when already present, and
-   * -1 when adding would exceed `entriesMax` (the caller turns that into an "unknown" verdict).
+   * Adds the pair unless it is present. `low` is the first operation not linearized, `hiWord`
+   * the highest bitset word with a bit set. Returns 1 when added, 0 when already present, and -1
+   * when adding would exceed the memory budget (the caller turns that into "unknown").
    */
-  add(bitsHash: number, state: number, bits: Uint32Array): number {
+  add(bitsHash: number, state: number, bits: Uint32Array, low: number, hiWord: number): number {
+    const loWord = low >>> 5;
+    const length = hiWord >= loWord ? hiWord - loWord + 1 : 1;
     const hash = (bitsHash ^ Math.imul(state + 1, 0x9e3779b1)) | 0;
-    let slot = mix(hash) & this.mask;
-    const wordCount = this.wordCount;
+    const { table, mask, hashes, states, lows, lengths, offsets, pool } = this;
+    let slot = mix(hash) & mask;
     for (;;) {
-      const stored = this.table[slot];
+      const stored = table[slot];
       if (stored === 0) break;
       const entry = stored - 1;
-      if (this.hashes[entry] === hash && this.states[entry] === state) {
-        const base = entry * wordCount;
+      if (hashes[entry] === hash && states[entry] === state && lows[entry] === low && lengths[entry] === length) {
+        const base = offsets[entry];
         let same = true;
-        for (let w = 0; w < wordCount; w++) {
-          if (this.words[base + w] !== bits[w]) {
+        for (let w = 0; w < length; w++) {
+          if (pool[base + w] !== bits[loWord + w]) {
             same = false;
             break;
           }
         }
         if (same) return 0;
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
-    if (this.entryCount >= this.entriesMax) return -1;
+    if (this.entryCount * 28 + (this.poolUsed + length) * 4 + 28 > this.bytesMax) return -1;
     const entry = this.entryCount;
     if (entry >= this.hashes.length) this.growEntries();
+    if (this.poolUsed + length > this.pool.length) this.growPool(length);
     this.hashes[entry] = hash;
     this.states[entry] = state;
-    const base = entry * wordCount;
-    for (let w = 0; w < wordCount; w++) this.words[base + w] = bits[w];
+    this.lows[entry] = low;
+    this.offsets[entry] = this.poolUsed;
+    this.lengths[entry] = length;
+    for (let w = 0; w < length; w++) this.pool[this.poolUsed + w] = bits[loWord + w];
+    this.poolUsed += length;
+    if (length > this.longestWindow) this.longestWindow = length;
     this.entryCount = entry + 1;
     this.table[slot] = entry + 1;
     // Keep the table at most half full so probe sequences stay short.
@@ -79,15 +108,22 @@ export class LinearizedStateSet {
 
   private growEntries(): void {
     const capacity = this.hashes.length * 2;
-    const hashes = new Int32Array(capacity);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    const states = new Int32Array(capacity);
-    states.set(this.states);
-    this.states = states;
-    const words = new Uint32Array(capacity * Math.max(1, this.wordCount));
-    words.set(this.words);
-    this.words = words;
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.hashes = grow(this.hashes);
+    this.states = grow(this.states);
+    this.lows = grow(this.lows);
+    this.offsets = grow(this.offsets);
+    this.lengths = grow(this.lengths);
+  }
+
+  private growPool(atLeast: number): void {
+    const pool = new Uint32Array(Math.max(this.pool.length * 2, this.poolUsed + atLeast));
+    pool.set(this.pool.subarray(0, this.poolUsed));
+    this.pool = pool;
   }
 
   private growTable(): void {
