@@ -188,11 +188,20 @@ export function observe(rules: readonly AlertRule[], snapshot: ClusterSnapshot):
   return observations;
 }
 
-/** The observations of a sampling that failed: the source is down, and nothing else is known. */
-export function observeSourceDown(rules: readonly AlertRule[]): Observation[] {
-  return rules
-    .filter((rule) => rule.metric === 'sourceDown')
-    .map((rule) => ({ rule: rule.name, key: 'source', labels: {}, value: 1, threshold: thresholdFor(rule, {}), breached: 1 > thresholdFor(rule, {}) }));
+/**
+ * The observations of a sampling that failed: the source is down, every configured server is
+ * unreachable (as /metrics reports them), and nothing else is known.
+ */
+export function observeSourceDown(rules: readonly AlertRule[], servers: readonly string[] = []): Observation[] {
+  const out: Observation[] = [];
+  for (const rule of rules) {
+    const threshold = thresholdFor(rule, {});
+    if (rule.metric === 'sourceDown') out.push({ rule: rule.name, key: 'source', labels: {}, value: 1, threshold, breached: 1 > threshold });
+    if (rule.metric === 'targetDown') {
+      for (const server of servers) out.push({ rule: rule.name, key: server, labels: { server }, value: 1, threshold, breached: 1 > threshold });
+    }
+  }
+  return out;
 }
 
 function formatThreshold(metric: AlertMetric, value: number): string {
@@ -201,8 +210,8 @@ function formatThreshold(metric: AlertMetric, value: number): string {
   if (metric === 'sourceDown') return 'the cluster cannot be sampled';
   if (metric === 'leaderMissing') return 'no server accepts writes';
   if (metric === 'targetDown') return 'a configured server does not answer';
-  if (metric === 'writableServers') return `${value} server(s) accepting writes`;
-  if (metric === 'inactiveSlotRetainedBytes') return `${value} bytes of WAL held by an inactive slot`;
+  if (metric === 'writableServers') return `more than ${value} server accepting writes (split brain)`;
+  if (metric === 'inactiveSlotRetainedBytes') return `an inactive slot holding more than ${Number((value / 1048576).toPrecision(6))} MiB of WAL`;
   return `${value} ms`;
 }
 

@@ -97,32 +97,40 @@ export function createMonitorMetrics(monitor: ReplicationMonitor, sourceHealth: 
       for (const row of monitor.slaRows()) if (row.withinShare !== null) this.set({ region: row.region }, row.withinShare);
     },
   });
+  // The cluster-wide gauges carry a `source` label for a reason: prom-client exports a label-less
+  // gauge as 0 even after reset(), so a dead cluster would read "epoch 0, no leader" instead of
+  // disappearing. With a label, reset() really removes the series.
   new Gauge({
     name: 'cluster_epoch',
     help: "The leader's epoch: simulated election term, or PostgreSQL WAL timeline; it never goes back",
+    labelNames: ['source'],
     registers,
     collect() {
       this.reset();
-      if (monitor.latest) this.set(monitor.latest.epoch);
+      const latest = monitor.latest;
+      if (latest) this.set({ source: latest.source }, latest.epoch);
     },
   });
   new Gauge({
     name: 'cluster_leader_present',
     help: '1 when a leader accepts writes, 0 when none does (absent while the cluster cannot be sampled)',
+    labelNames: ['source'],
     registers,
     collect() {
       this.reset();
-      if (monitor.latest) this.set(monitor.latest.leader ? 1 : 0);
+      const latest = monitor.latest;
+      if (latest) this.set({ source: latest.source }, latest.leader ? 1 : 0);
     },
   });
   new Gauge({
     name: 'cluster_writable_servers',
     help: 'Configured servers accepting writes; more than 1 is split brain (PostgreSQL sources)',
+    labelNames: ['source'],
     registers,
     collect() {
       this.reset();
-      const servers = monitor.latest?.servers;
-      if (servers) this.set(servers.filter((v) => v.role === 'primary').length);
+      const latest = monitor.latest;
+      if (latest?.servers) this.set({ source: latest.source }, latest.servers.filter((v) => v.role === 'primary').length);
     },
   });
   new Gauge({

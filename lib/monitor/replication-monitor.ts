@@ -96,7 +96,7 @@ export class ReplicationMonitor {
    * becomes null so nothing reports the last good numbers as if they were current.
    */
   ingestFailure(timeMs: number): AlertEvent[] {
-    const events = this.engine.step(timeMs, observeSourceDown(this.rules));
+    const events = this.engine.step(timeMs, observeSourceDown(this.rules, this.lastServers.map((v) => v.server)));
     this.stale = true;
     this.failureCount++;
     this.lastServers = this.lastServers.map((v) => ({ ...v, up: false, role: 'unknown' as const, error: 'the sample failed' }));
