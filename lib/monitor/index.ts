@@ -27,3 +27,4 @@ export type { MonitorHttpView } from './monitor-http';
 export { DASHBOARD_CSP, dashboardHtml } from './dashboard-page';
 export * from './monitor-service';
 export * from './prometheus-rules';
+export * from './host-resources';

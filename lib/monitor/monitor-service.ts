@@ -9,7 +9,8 @@ import { MonitorMetrics, createMonitorMetrics } from './prometheus-metrics';
 import { Redactor } from './redaction';
 import { ReplicationMonitor } from './replication-monitor';
 import { MonitorServiceConfig, configSecrets, describeConfig } from './service-config';
-import { createSimulatedLagSource } from './simulated-source';
+import { CAPACITY_HEADROOM, createSimulatedLagSource } from './simulated-source';
+import { hostResourceReader } from './host-resources';
 
 /**
  * The running service: a lag source sampled every interval, the monitor core fed with
@@ -52,9 +53,31 @@ export function retryDelayMs(intervalMs: number, failures: number): number {
 
 export function createLagSource(config: MonitorServiceConfig): LagSource {
   if (config.source.kind === 'postgres') {
-    return new PostgresLagSource({ primary: config.source.primary, standbys: config.source.standbys, region: config.region, business: config.source.business });
+    return new PostgresLagSource({
+      primary: config.source.primary,
+      standbys: config.source.standbys,
+      region: config.region,
+      business: config.source.business,
+      ...(config.maxConnections !== null ? { maxConnections: config.maxConnections } : {}),
+      resources: hostResourceReader(),
+    });
   }
-  return createSimulatedLagSource({ seed: config.source.seed, leaderRegion: config.region, intervalMs: config.intervalMs, startEpochMs: Date.now() - config.intervalMs });
+  // The episode's live day: the business hours, the default peaks scaled by PEAK_MULTIPLIER.
+  return createSimulatedLagSource({
+    seed: config.source.seed,
+    leaderRegion: config.region,
+    intervalMs: config.intervalMs,
+    startEpochMs: Date.now() - config.intervalMs,
+    scenario: {
+      fromHour: config.businessHoursStart,
+      toHour: config.businessHoursEnd,
+      peakWritesPerSec: 150 * config.peakMultiplier,
+      peakReadsPerSec: 300 * config.peakMultiplier,
+      // Capacity stays what the default day was planned for: more traffic, more CPU.
+      capacityOpsPerSec: CAPACITY_HEADROOM * (150 + 300),
+      ...(config.maxConnections !== null ? { poolSizePerClient: config.maxConnections } : {}),
+    },
+  });
 }
 
 function defaultLog(line: string): void {
@@ -88,7 +111,11 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
     consecutiveFailures: 0,
     nextAttemptEpochMs: null,
   };
-  const metrics = createMonitorMetrics(monitor, () => ({ up: status.connected, lastSampleEpochMs: status.lastSuccessEpochMs }));
+  const metrics = createMonitorMetrics(monitor, () => ({ up: status.connected, lastSampleEpochMs: status.lastSuccessEpochMs }), {
+    datacenter: config.datacenter,
+    region: config.region,
+    source: source.kind,
+  });
   // A sample must be no older than three intervals plus a query timeout to count as fresh.
   const maxSampleAgeMs = config.intervalMs * 3 + 5000;
   const health = () => healthReport(monitor, { ...status }, now(), maxSampleAgeMs);

@@ -24,10 +24,15 @@ export interface MonitorMetrics {
   contentType: string;
 }
 
-export function createMonitorMetrics(monitor: ReplicationMonitor, sourceHealth: () => SourceHealthView): MonitorMetrics {
+export function createMonitorMetrics(
+  monitor: ReplicationMonitor,
+  sourceHealth: () => SourceHealthView,
+  info: { datacenter: string; region: string; source: string } = { datacenter: 'unset', region: 'unset', source: 'unset' },
+): MonitorMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  new Gauge({ name: 'monitor_info', help: 'This monitor (value 1): its data centre, region and source kind', labelNames: ['datacenter', 'region', 'source'], registers }).set(info, 1);
 
   new Gauge({
     name: 'replication_lag_seconds',
