@@ -9,8 +9,8 @@
  * the service before it starts, with one line saying which variable, what was given and
  * what is allowed (exit status 2). SIGINT/SIGTERM stop it gracefully (exit status 0).
  */
-import { OptionError } from '../lib/sim';
-import { MONITOR_ENV_VARIABLES, Redactor, configSecrets, loadMonitorConfig, startMonitorService } from '../lib/monitor';
+import { OptionError } from '../lib/util';
+import { MONITOR_ENV_VARIABLES, Redactor, configSecrets, episodeAlertRules, loadMonitorConfig, prometheusRulesYaml, startMonitorService } from '../lib/monitor';
 import type { MonitorServiceConfig, RunningMonitorService } from '../lib/monitor';
 
 function help(): string {
@@ -18,6 +18,7 @@ function help(): string {
   const lines = MONITOR_ENV_VARIABLES.map((v) => `  ${v.name.padEnd(width)}  ${v.meaning} (default: ${v.default})`);
   return [
     'npm run monitor — replication lag monitor (GET /health /metrics /alerts /regions /cluster-status /replication-queue /consensus /lag-history /dashboard)',
+    '  npm run --silent monitor -- --print-rules   the alert rules as a Prometheus rules file (promtool check rules accepts it)',
     '',
     'Environment variables:',
     ...lines,
@@ -30,6 +31,20 @@ async function main(): Promise<void> {
     return;
   }
   let config: MonitorServiceConfig;
+  if (process.argv.includes('--print-rules')) {
+    // The alert rules as a Prometheus rules file, with this environment's thresholds and durations.
+    try {
+      config = loadMonitorConfig(process.env);
+    } catch (error) {
+      if (error instanceof OptionError) {
+        console.error(`monitor: ${error.message}`);
+        process.exit(2);
+      }
+      throw error;
+    }
+    process.stdout.write(prometheusRulesYaml(episodeAlertRules({ forMs: config.forMs, clearForMs: config.clearForMs, lagThresholdMs: config.lagThresholdMs, lagThresholdByRegionMs: config.lagThresholdByRegionMs })));
+    return;
+  }
   try {
     config = loadMonitorConfig(process.env);
   } catch (error) {

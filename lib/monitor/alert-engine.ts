@@ -83,6 +83,18 @@ export function alertSummary(rule: AlertRule, labels: Record<string, string>, va
   const unit = METRIC_UNITS[rule.metric];
   const where = labels.replica ? `replica ${labels.replica} (${labels.region})` : `${labels.region} ${labels.business}`;
   switch (rule.metric) {
+    case 'sourceDown':
+      return 'The monitor cannot sample the cluster: lag, leader and replicas are unknown';
+    case 'leaderMissing':
+      return 'No server accepts writes: the cluster has no leader';
+    case 'writableServers':
+      return `${value ?? '?'} servers accept writes at once: split brain`;
+    case 'targetDown':
+      return `Database server ${labels.server} does not answer`;
+    case 'inactiveSlotRetainedBytes':
+      return `Inactive replication slot ${labels.slot} holds ${value === null ? 'unknown' : (value / 1048576).toFixed(1)} MiB of WAL on the primary`;
+    case 'resourceUsage':
+      return `CPU or memory of the database host at ${formatValue(value, unit)}, above ${formatValue(threshold, unit)}`;
     case 'replicaLagMs':
       return `Replication lag of ${where} is ${formatValue(value, unit)}, above the ${threshold} ms threshold`;
     case 'replicaDisconnected':

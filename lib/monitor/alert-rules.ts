@@ -8,7 +8,10 @@ import { ClusterSnapshot } from './snapshot';
  * stay clear for `clearForMs` before it resolves: the two durations are what keep an alert
  * from flapping on every jittery sample.
  */
-export const ALERT_METRICS = ['replicaLagMs', 'replicaDisconnected', 'errorRate', 'poolUtilization'] as const;
+export const ALERT_METRICS = [
+  'replicaLagMs', 'replicaDisconnected', 'errorRate', 'poolUtilization',
+  'sourceDown', 'leaderMissing', 'writableServers', 'targetDown', 'inactiveSlotRetainedBytes', 'resourceUsage',
+] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
 export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
@@ -37,6 +40,12 @@ export const METRIC_UNITS: Record<AlertMetric, string> = {
   replicaDisconnected: 'boolean',
   errorRate: 'ratio',
   poolUtilization: 'ratio',
+  sourceDown: 'boolean',
+  leaderMissing: 'boolean',
+  writableServers: 'servers',
+  targetDown: 'boolean',
+  inactiveSlotRetainedBytes: 'bytes',
+  resourceUsage: 'ratio',
 };
 
 /**
@@ -61,6 +70,16 @@ export function episodeAlertRules(options: { forMs?: number; clearForMs?: number
     { name: 'ReplicaDisconnected', metric: 'replicaDisconnected', severity: 'critical', threshold: 0, forMs, clearForMs },
     { name: 'ErrorRateHigh', metric: 'errorRate', severity: 'critical', threshold: 0.02, thresholdByBusiness: { banking: 0.01, ecommerce: 0.02 }, forMs, clearForMs },
     { name: 'ConnectionPoolSaturated', metric: 'poolUtilization', severity: 'warning', threshold: 0.9, forMs, clearForMs },
+    // A monitor that cannot see the cluster must say so loudly: silence is not health.
+    { name: 'MonitorSourceDown', metric: 'sourceDown', severity: 'critical', threshold: 0, forMs, clearForMs },
+    { name: 'ReplicationLeaderMissing', metric: 'leaderMissing', severity: 'critical', threshold: 0, forMs, clearForMs },
+    // Two servers accepting writes: split brain. It fires at once; there is no safe duration.
+    { name: 'ReplicationSplitBrain', metric: 'writableServers', severity: 'critical', threshold: 1, forMs: 0, clearForMs },
+    { name: 'DatabaseTargetDown', metric: 'targetDown', severity: 'warning', threshold: 0, forMs, clearForMs },
+    // An inactive slot keeps WAL on the primary's disk until the disk is full (64 MiB is a first warning).
+    { name: 'ReplicationSlotInactive', metric: 'inactiveSlotRetainedBytes', severity: 'warning', threshold: 64 * 1024 * 1024, forMs, clearForMs },
+    // The episode's resource rule: CPU or memory above 80 %.
+    { name: 'ResourceUsageHigh', metric: 'resourceUsage', severity: 'warning', threshold: 0.8, forMs, clearForMs },
   ];
 }
 
@@ -140,16 +159,64 @@ export function observe(rules: readonly AlertRule[], snapshot: ClusterSnapshot):
           push(rule, `${t.region}/${t.business}`, { region: t.region, business: t.business }, t.poolSize > 0 ? t.poolInUse / t.poolSize : null);
         }
         break;
+      case 'sourceDown':
+        // A snapshot exists, so the source answered; observeSourceDown() covers the failures.
+        push(rule, 'source', {}, 0);
+        break;
+      case 'leaderMissing':
+        push(rule, 'leader', {}, snapshot.leader ? 0 : 1);
+        break;
+      case 'writableServers':
+        if (snapshot.servers) push(rule, 'cluster', {}, snapshot.servers.filter((v) => v.role === 'primary').length);
+        break;
+      case 'targetDown':
+        for (const v of snapshot.servers ?? []) push(rule, v.server, { server: v.server }, v.up ? 0 : 1);
+        break;
+      case 'inactiveSlotRetainedBytes':
+        for (const slot of snapshot.slots ?? []) push(rule, slot.slot, { slot: slot.slot }, slot.active ? 0 : slot.retainedWalBytes);
+        break;
+      case 'resourceUsage': {
+        const r = snapshot.resources;
+        if (r) {
+          const values = [r.cpuRatio, r.memoryRatio].filter((v): v is number => v !== null);
+          push(rule, 'host', {}, values.length > 0 ? Math.max(...values) : null);
+        }
+        break;
+      }
     }
   }
   return observations;
 }
 
+/**
+ * The observations of a sampling that failed: the source is down, every configured server is
+ * unreachable (as /metrics reports them), and nothing else is known.
+ */
+export function observeSourceDown(rules: readonly AlertRule[], servers: readonly string[] = []): Observation[] {
+  const out: Observation[] = [];
+  for (const rule of rules) {
+    const threshold = thresholdFor(rule, {});
+    if (rule.metric === 'sourceDown') out.push({ rule: rule.name, key: 'source', labels: {}, value: 1, threshold, breached: 1 > threshold });
+    if (rule.metric === 'targetDown') {
+      for (const server of servers) out.push({ rule: rule.name, key: server, labels: { server }, value: 1, threshold, breached: 1 > threshold });
+    }
+  }
+  return out;
+}
+
 function formatThreshold(metric: AlertMetric, value: number): string {
-  if (metric === 'errorRate' || metric === 'poolUtilization') return `${Number((value * 100).toPrecision(6))} %`;
+  if (metric === 'errorRate' || metric === 'poolUtilization' || metric === 'resourceUsage') return `${Number((value * 100).toPrecision(6))} %`;
   if (metric === 'replicaDisconnected') return 'not streaming';
+  if (metric === 'sourceDown') return 'the cluster cannot be sampled';
+  if (metric === 'leaderMissing') return 'no server accepts writes';
+  if (metric === 'targetDown') return 'a configured server does not answer';
+  if (metric === 'writableServers') return `more than ${value} server accepting writes (split brain)`;
+  if (metric === 'inactiveSlotRetainedBytes') return `an inactive slot holding more than ${Number((value / 1048576).toPrecision(6))} MiB of WAL`;
   return `${value} ms`;
 }
+
+/** Rules whose threshold is a condition, not a number to compare against per region. */
+const CONDITION_METRICS: readonly AlertMetric[] = ['replicaDisconnected', 'sourceDown', 'leaderMissing', 'targetDown'];
 
 /** The rules as table rows a person reads: "100 ms in mumbai, 200 ms elsewhere". */
 export function alertRuleRows(rules: readonly AlertRule[]): Array<{ rule: string; metric: string; severity: string; firesWhenAbove: string; forMs: number; clearForMs: number }> {
@@ -159,7 +226,7 @@ export function alertRuleRows(rules: readonly AlertRule[]): Array<{ rule: string
       ...Object.entries(rule.thresholdByBusiness ?? {}).map(([business, v]) => `${formatThreshold(rule.metric, v)} for ${business}`),
     ];
     const base = formatThreshold(rule.metric, rule.threshold);
-    const text = rule.metric === 'replicaDisconnected' ? base : special.length > 0 ? `${special.join(', ')}, ${base} otherwise` : base;
+    const text = CONDITION_METRICS.includes(rule.metric) ? base : special.length > 0 ? `${special.join(', ')}, ${base} otherwise` : base;
     return { rule: rule.name, metric: rule.metric, severity: rule.severity, firesWhenAbove: text, forMs: rule.forMs, clearForMs: rule.clearForMs };
   });
 }

@@ -21,7 +21,7 @@ export interface SourceStatus {
 }
 
 export interface HealthCheck {
-  name: 'source-reachable' | 'sample-fresh' | 'leader-present' | 'replicas-connected';
+  name: 'source-reachable' | 'sample-fresh' | 'leader-present' | 'single-leader' | 'replicas-connected';
   ok: boolean;
   detail: string;
 }
@@ -51,10 +51,21 @@ export function healthReport(monitor: ReplicationMonitor, source: SourceStatus, 
     ok: ageMs !== null && ageMs <= maxSampleAgeMs,
     detail: ageMs === null ? 'no successful sample yet' : `last successful sample ${Math.round(ageMs)} ms ago (limit ${Math.round(maxSampleAgeMs)} ms)`,
   });
+  const noCurrent = monitor.lastKnown === null ? 'no sample yet' : 'no current sample (the last one failed)';
   checks.push({
     name: 'leader-present',
     ok: latest !== null && latest.leader !== null,
-    detail: latest === null ? 'no sample yet' : latest.leader ? `leader ${latest.leader.id} (${latest.leader.region}), epoch ${latest.epoch}` : 'no leader reachable',
+    detail: latest === null ? noCurrent : latest.leader ? `leader ${latest.leader.id} (${latest.leader.region}), epoch ${latest.epoch}` : 'no leader reachable',
+  });
+  const writable = (latest?.servers ?? []).filter((v) => v.role === 'primary');
+  checks.push({
+    name: 'single-leader',
+    ok: latest !== null && !latest.splitBrain,
+    detail: latest === null
+      ? noCurrent
+      : latest.splitBrain
+        ? `SPLIT BRAIN: ${writable.length} servers accept writes: ${writable.map((v) => `${v.server}${v.name ? ` (${v.name})` : ''} on timeline ${v.timelineId ?? '?'}`).join(', ')}`
+        : 'at most one server accepts writes',
   });
   const replicas = latest?.replicas ?? [];
   const down = replicas.filter((r) => !r.connected);
@@ -63,7 +74,7 @@ export function healthReport(monitor: ReplicationMonitor, source: SourceStatus, 
     ok: latest !== null && down.length === 0,
     detail:
       latest === null
-        ? 'no sample yet'
+        ? noCurrent
         : down.length === 0
           ? `${replicas.length} replica(s) streaming`
           : `${down.length} of ${replicas.length} replica(s) not streaming: ${down.map((r) => `${r.replica} (${r.state})`).join(', ')}`,

@@ -26,3 +26,5 @@ export { createMonitorServer, MAX_URL_LENGTH } from './monitor-http';
 export type { MonitorHttpView } from './monitor-http';
 export { DASHBOARD_CSP, dashboardHtml } from './dashboard-page';
 export * from './monitor-service';
+export * from './prometheus-rules';
+export * from './host-resources';

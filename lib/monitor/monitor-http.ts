@@ -295,6 +295,11 @@ export function createMonitorServer(view: MonitorHttpView, options: { loopbackOn
   async function handle(req: http.IncomingMessage): Promise<{ route: string; reply: Reply }> {
     const rawUrl = req.url ?? '/';
     if (rawUrl.length > MAX_URL_LENGTH) throw new HttpError(414, `the URL is ${rawUrl.length} characters long; allowed: at most ${MAX_URL_LENGTH}`);
+    if (req.headers.host === undefined || req.headers.host === '') throw new HttpError(400, 'the request has no Host header; allowed: exactly one Host header');
+    // Two Host headers make "which host?" ambiguous, a request-smuggling shape: refuse it.
+    let hostHeaders = 0;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'host') hostHeaders += 1;
+    if (hostHeaders > 1) throw new HttpError(400, `the request has ${hostHeaders} Host headers; allowed: exactly one`);
     if (options.loopbackOnly) {
       const host = String(req.headers.host ?? '');
       if (!LOOPBACK_HOSTS.includes(hostnameOf(host))) {
@@ -315,6 +320,8 @@ export function createMonitorServer(view: MonitorHttpView, options: { loopbackOn
       throw new HttpError(400, 'the request target is not a valid URL path');
     }
     if (!rawUrl.startsWith('/')) throw new HttpError(400, 'the request target must be a path starting with "/"');
+    // "//evil.example/metrics" parses as another host's URL: a path starts with exactly one slash.
+    if (rawUrl.startsWith('//')) throw new HttpError(400, 'the request target must be a path starting with one "/", not "//"');
     const route = (ROUTES as readonly string[]).includes(url.pathname) ? (url.pathname as Route) : null;
     if (!route) {
       const shown = url.pathname.length > 60 ? `${url.pathname.slice(0, 60)}…` : url.pathname;
@@ -323,7 +330,8 @@ export function createMonitorServer(view: MonitorHttpView, options: { loopbackOn
     return { route, reply: await routes[route](url, req) };
   }
 
-  const server = http.createServer((req, res) => {
+  // Node would answer a missing Host with an empty 400 of its own; we check it in handle().
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     const method = req.method === 'GET' || req.method === 'HEAD' ? req.method : 'other';
     handle(req)
       .catch((error: unknown) => {
@@ -356,6 +364,25 @@ export function createMonitorServer(view: MonitorHttpView, options: { loopbackOn
         res.destroy();
       });
   });
+  // Errors Node's HTTP parser raises itself (bad method, missing Host, Content-Length with
+  // Transfer-Encoding, headers too large, timeouts) get the same JSON shape as ours.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const code = error.code ?? '';
+    const [status, message] =
+      code === 'HPE_HEADER_OVERFLOW' ? [431, 'request headers too large; allowed: at most 16 KiB']
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request took too long to arrive']
+          : code === 'HPE_INVALID_METHOD' ? [400, 'malformed request line or unknown method; allowed: GET, HEAD']
+            : code === 'HPE_UNEXPECTED_CONTENT_LENGTH' ? [400, 'Content-Length and Transfer-Encoding together are not allowed']
+              : [400, `malformed HTTP request (${code || 'parse error'})`];
+    const body = JSON.stringify({ error: message, status });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  // A bound on open connections: idle sockets must not exhaust memory (5,000 held ~300 MB).
+  server.maxConnections = 256;
   // Slow or stuck clients must not hold connections forever.
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;

@@ -9,7 +9,8 @@ import { MonitorMetrics, createMonitorMetrics } from './prometheus-metrics';
 import { Redactor } from './redaction';
 import { ReplicationMonitor } from './replication-monitor';
 import { MonitorServiceConfig, configSecrets, describeConfig } from './service-config';
-import { createSimulatedLagSource } from './simulated-source';
+import { CAPACITY_HEADROOM, createSimulatedLagSource } from './simulated-source';
+import { hostResourceReader } from './host-resources';
 
 /**
  * The running service: a lag source sampled every interval, the monitor core fed with
@@ -52,9 +53,31 @@ export function retryDelayMs(intervalMs: number, failures: number): number {
 
 export function createLagSource(config: MonitorServiceConfig): LagSource {
   if (config.source.kind === 'postgres') {
-    return new PostgresLagSource({ primary: config.source.primary, standbys: config.source.standbys, region: config.region, business: config.source.business });
+    return new PostgresLagSource({
+      primary: config.source.primary,
+      standbys: config.source.standbys,
+      region: config.region,
+      business: config.source.business,
+      ...(config.maxConnections !== null ? { maxConnections: config.maxConnections } : {}),
+      resources: hostResourceReader(),
+    });
   }
-  return createSimulatedLagSource({ seed: config.source.seed, leaderRegion: config.region, intervalMs: config.intervalMs, startEpochMs: Date.now() - config.intervalMs });
+  // The episode's live day: the business hours, the default peaks scaled by PEAK_MULTIPLIER.
+  return createSimulatedLagSource({
+    seed: config.source.seed,
+    leaderRegion: config.region,
+    intervalMs: config.intervalMs,
+    startEpochMs: Date.now() - config.intervalMs,
+    scenario: {
+      fromHour: config.businessHoursStart,
+      toHour: config.businessHoursEnd,
+      peakWritesPerSec: 150 * config.peakMultiplier,
+      peakReadsPerSec: 300 * config.peakMultiplier,
+      // Capacity stays what the default day was planned for: more traffic, more CPU.
+      capacityOpsPerSec: CAPACITY_HEADROOM * (150 + 300),
+      ...(config.maxConnections !== null ? { poolSizePerClient: config.maxConnections } : {}),
+    },
+  });
 }
 
 function defaultLog(line: string): void {
@@ -88,7 +111,11 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
     consecutiveFailures: 0,
     nextAttemptEpochMs: null,
   };
-  const metrics = createMonitorMetrics(monitor, () => ({ up: status.connected, lastSampleEpochMs: status.lastSuccessEpochMs }));
+  const metrics = createMonitorMetrics(monitor, () => ({ up: status.connected, lastSampleEpochMs: status.lastSuccessEpochMs }), {
+    datacenter: config.datacenter,
+    region: config.region,
+    source: source.kind,
+  });
   // A sample must be no older than three intervals plus a query timeout to count as fresh.
   const maxSampleAgeMs = config.intervalMs * 3 + 5000;
   const health = () => healthReport(monitor, { ...status }, now(), maxSampleAgeMs);
@@ -102,9 +129,19 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
     status.lastAttemptEpochMs = started;
     try {
       const snapshot = await source.sample();
+      const before = new Map(monitor.servers().map((v) => [v.server, v]));
       const events = monitor.ingest(snapshot);
+      // Say when a configured server stops or starts answering, with why: the error must be seen.
+      for (const v of snapshot.servers ?? []) {
+        const was = before.get(v.server);
+        if (v.up && was && !was.up && was.error !== 'the sample failed') log(`server ${v.server} answers again (${v.role})`);
+        if (!v.up && (!was || was.up)) log(`server ${v.server} does not answer: ${v.error ?? 'unreachable'}`);
+      }
+      if (snapshot.splitBrain) log(`SPLIT BRAIN: ${(snapshot.servers ?? []).filter((v) => v.role === 'primary').map((v) => v.server).join(' and ')} accept writes`);
       if (!status.connected && status.consecutiveFailures > 0) log(`source recovered after ${status.consecutiveFailures} failed attempt(s): ${status.description}`);
       status.connected = true;
+      // The simulated source's description names its current day; keep it current.
+      status.description = redactor.redact(source.describe());
       status.lastSuccessEpochMs = now();
       status.lastError = null;
       status.consecutiveFailures = 0;
@@ -114,10 +151,17 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
       }
     } catch (error) {
       const message = redactor.redact(error instanceof Error ? error.message : String(error));
+      // On the source's clock (simulation ms or epoch ms): the last sample's time plus the wall time since.
+      const last = monitor.lastKnown;
+      const failureTimeMs = last ? last.timeMs + Math.max(0, now() - (status.lastSuccessEpochMs ?? now())) : 0;
+      const failureEvents = monitor.ingestFailure(failureTimeMs);
+      for (const e of failureEvents) {
+        if (e.to === 'firing' || e.to === 'resolved') log(`alert ${e.rule} ${e.to}: ${e.key}`);
+      }
       status.connected = false;
       status.lastError = message;
       status.consecutiveFailures++;
-      metrics.recordSample('error', now() - started, []);
+      metrics.recordSample('error', now() - started, failureEvents);
       // Log the first failure and then every tenth, so an outage does not flood the log.
       if (status.consecutiveFailures === 1 || status.consecutiveFailures % 10 === 0) {
         log(`sampling failed (${status.consecutiveFailures} in a row), retrying in ${retryDelayMs(config.intervalMs, status.consecutiveFailures)} ms: ${message}`);

@@ -1,8 +1,8 @@
 import { Client, ClientConfig } from 'pg';
 import { indiaTopology } from '../sim/topology';
-import { PrimaryReplicationStats, ServerActivity, StandbyStatus, readPrimaryReplicationStats, readServerActivity, readStandbyStatus } from '../postgres/replication-stats';
+import { PrimaryReplicationStats, ReplicationSlotRow, ServerActivity, StandbyStatus, readPrimaryReplicationStats, readReplicationSlots, readServerActivity, readStandbyStatus } from '../postgres/replication-stats';
 import { LagSource, SourceUnavailableError } from './lag-source';
-import { ClusterSnapshot, RegionTraffic, ReplicaLag, replicaLag } from './snapshot';
+import { ClusterSnapshot, RegionTraffic, ReplicaLag, ServerView, replicaLag } from './snapshot';
 
 /**
  * Lag from a real PostgreSQL cluster. The primary's `pg_stat_replication` gives every
@@ -29,6 +29,10 @@ export interface PostgresSourceOptions {
   now?: () => number;
   /** Replicas remembered after they vanish (a bound against unbounded growth). Default 100. */
   maxKnownReplicas?: number;
+  /** The connection pool size the pool rule judges against (MAX_CONNECTIONS); default: the server's max_connections. */
+  maxConnections?: number;
+  /** Host CPU and memory use, 0..1 (the service passes a /proc reader; tests a fake). */
+  resources?: () => { cpuRatio: number | null; memoryRatio: number | null };
 }
 
 interface ServerConnection {
@@ -36,6 +40,8 @@ interface ServerConnection {
   client: Client | null;
   /** host:port, for messages. */
   address: string;
+  /** Statements this monitor has sent to the server: its own transactions, not the application's. */
+  statementCount: number;
 }
 
 /** "kolkata", "kolkata_2", "kolkata-standby" → kolkata; anything else → the fallback region. */
@@ -66,8 +72,12 @@ export class PostgresLagSource implements LagSource {
   private readonly now: () => number;
   private readonly maxKnownReplicas: number;
   private readonly known = new Map<string, string>();
-  private previousActivity: ServerActivity | null = null;
+  private previousActivity: { activity: ServerActivity; ownStatements: number; server: string } | null = null;
   private previousLeader: string | null = null;
+  /** The highest timeline seen: the epoch never goes back, even when an old primary returns. */
+  private maxTimeline = 0;
+  private readonly maxConnections: number | undefined;
+  private readonly resources: (() => { cpuRatio: number | null; memoryRatio: number | null }) | undefined;
 
   constructor(options: PostgresSourceOptions) {
     this.region = options.region;
@@ -75,7 +85,9 @@ export class PostgresLagSource implements LagSource {
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.now = options.now ?? Date.now;
     this.maxKnownReplicas = options.maxKnownReplicas ?? 100;
-    this.servers = [options.primary, ...(options.standbys ?? [])].map((config) => ({ config, client: null, address: addressOf(config) }));
+    this.maxConnections = options.maxConnections;
+    this.resources = options.resources;
+    this.servers = [options.primary, ...(options.standbys ?? [])].map((config) => ({ config, client: null, address: addressOf(config), statementCount: 0 }));
   }
 
   describe(): string {
@@ -119,7 +131,17 @@ export class PostgresLagSource implements LagSource {
   private async attempt<T>(server: ServerConnection, read: (client: Client) => Promise<T>): Promise<Attempt<T>> {
     try {
       const client = await this.clientFor(server);
-      return { ok: true, value: await read(client) };
+      // Count our own statements: each is a transaction in pg_stat_database, which the
+      // error-rate rule must not mistake for the application's traffic.
+      const counting = new Proxy(client, {
+        get: (target, prop) => (prop === 'query'
+          ? (...args: unknown[]) => {
+              server.statementCount += 1;
+              return (target.query as (...a: unknown[]) => unknown).apply(target, args);
+            }
+          : Reflect.get(target, prop)),
+      });
+      return { ok: true, value: await read(counting) };
     } catch (error) {
       await this.dropClient(server);
       return { ok: false, error: (error as Error).message };
@@ -132,36 +154,72 @@ export class PostgresLagSource implements LagSource {
 
   async sample(): Promise<ClusterSnapshot> {
     const timeMs = this.now();
-    // Who is in recovery? With only the primary configured we skip the question and ask it directly.
-    const statuses = this.servers.length > 1 ? await Promise.all(this.servers.map((s) => this.attempt(s, readStandbyStatus))) : null;
-    let leaderIndex = 0;
-    if (statuses) {
-      const leading = statuses.findIndex((s) => s.ok && s.value !== undefined && !s.value.inRecovery);
-      if (leading >= 0) leaderIndex = leading;
+    // Every configured server is asked who it is: a primary (not in recovery) or a standby.
+    const statuses = await Promise.all(this.servers.map((s) => this.attempt(s, readStandbyStatus)));
+    const servers: ServerView[] = statuses.map((st, i) => {
+      const address = this.servers[i].address;
+      if (!st.ok || !st.value) {
+        return { server: address, name: null, up: false, role: 'unknown', timelineId: null, error: st.error ?? 'unreachable', replayPaused: null, applyDelayMs: null, sinceLastReplayedCommitMs: null, replayBacklogBytes: null };
+      }
+      const v = st.value;
+      return {
+        server: address,
+        name: v.serverName || null,
+        up: true,
+        role: v.inRecovery ? 'standby' : 'primary',
+        timelineId: v.timelineId,
+        error: null,
+        replayPaused: v.inRecovery ? v.replayPaused : null,
+        applyDelayMs: v.inRecovery ? v.applyDelayMs : null,
+        sinceLastReplayedCommitMs: v.inRecovery ? v.sinceLastReplayedCommitMs : null,
+        replayBacklogBytes: v.inRecovery ? v.replayBacklogBytes : null,
+      };
+    });
+    if (servers.every((v) => !v.up)) {
+      const first = statuses[0];
+      throw new SourceUnavailableError(`cannot reach the PostgreSQL primary at ${this.servers[0].address}: ${first.error ?? 'unreachable'}`);
     }
+    // The leader: of the servers accepting writes, the one on the newest timeline. Two of them is
+    // split brain, reported as such; the epoch never goes back to an old primary's timeline.
+    const writable = servers.map((v, i) => ({ v, i })).filter(({ v }) => v.role === 'primary');
+    for (const { v } of writable) this.maxTimeline = Math.max(this.maxTimeline, v.timelineId ?? 0);
+    const splitBrain = writable.length > 1;
+    if (writable.length === 0) return this.snapshotWithoutLeader(timeMs, servers);
+    const { i: leaderIndex } = writable.reduce((best, x) => ((x.v.timelineId ?? 0) > (best.v.timelineId ?? 0) ? x : best));
     const leader = this.servers[leaderIndex];
-    const primaryRead = await this.attempt(leader, async (client) => ({ stats: await readPrimaryReplicationStats(client), activity: await readServerActivity(client) }));
-    if (!primaryRead.ok) {
-      const reachableStandbys = statuses ? statuses.filter((s) => s.ok).length : 0;
-      if (reachableStandbys === 0) throw new SourceUnavailableError(`cannot reach the PostgreSQL primary at ${leader.address}: ${primaryRead.error}`);
-      return this.snapshotWithoutLeader(timeMs, statuses as Array<Attempt<StandbyStatus>>);
+    const primaryRead = await this.attempt(leader, async (client) => {
+      const stats = await readPrimaryReplicationStats(client);
+      const slots = await readReplicationSlots(client);
+      const ownStatements = leader.statementCount;
+      return { stats, slots, activity: await readServerActivity(client), ownStatements };
+    });
+    if (!primaryRead.ok || !primaryRead.value) {
+      servers[leaderIndex] = { ...servers[leaderIndex], up: false, role: 'unknown', error: primaryRead.error ?? 'unreachable' };
+      return this.snapshotWithoutLeader(timeMs, servers);
     }
-    const { stats, activity } = primaryRead.value as { stats: PrimaryReplicationStats; activity: ServerActivity };
+    const { stats, slots, activity, ownStatements } = primaryRead.value;
     this.previousLeader = leader.address;
     // After a failover the promoted standby leads: it is no longer a replica to report.
-    const leaderStatus = statuses ? statuses[leaderIndex] : null;
-    if (leaderStatus && leaderStatus.ok && leaderStatus.value && leaderStatus.value.serverName) this.known.delete(leaderStatus.value.serverName);
+    const leaderName = servers[leaderIndex].name;
+    if (leaderName) this.known.delete(leaderName);
+    // The configured primary sits in REGION; a promoted standby in the region its name says.
+    const leaderRegion = leaderIndex === 0 ? this.region : regionFromReplicaName(leaderName ?? '', this.region);
+    this.maxTimeline = Math.max(this.maxTimeline, stats.timelineId);
     return {
       timeMs,
       source: 'postgres',
-      leader: { id: leader.address, region: this.region },
-      epoch: stats.timelineId,
-      replicas: this.replicasFrom(stats),
-      traffic: [this.trafficFrom(activity)],
+      leader: { id: leader.address, region: leaderRegion },
+      epoch: this.maxTimeline,
+      replicas: this.replicasFrom(stats, leaderName),
+      traffic: [this.trafficFrom(activity, ownStatements, leader.address)],
+      servers,
+      splitBrain,
+      slots: slots.map((s: ReplicationSlotRow) => ({ slot: s.slotName, slotType: s.slotType, active: s.active, retainedWalBytes: s.retainedWalBytes })),
+      ...(this.resources ? { resources: this.resources() } : {}),
     };
   }
 
-  private replicasFrom(stats: PrimaryReplicationStats): ReplicaLag[] {
+  private replicasFrom(stats: PrimaryReplicationStats, leaderName: string | null): ReplicaLag[] {
     const replicas: ReplicaLag[] = [];
     const seen = new Set<string>();
     for (const row of stats.standbys) {
@@ -170,10 +228,11 @@ export class PostgresLagSource implements LagSource {
       seen.add(name);
       const region = regionFromReplicaName(name, this.region);
       this.remember(name, region);
-      // PostgreSQL clears the lag columns a while after a standby has caught up and the
-      // primary is idle; with nothing left to replay the lag is genuinely zero.
+      // With nothing left to replay the lag is zero, whatever replay_lag says: PostgreSQL keeps
+      // its last value while the primary is idle (and clears it only later), which would keep
+      // an alert firing after the standby caught up. Bytes first, as postgres_exporter users do.
       const caughtUp = row.replayLagBytes === 0;
-      const replayLagMs = row.replayLagMs ?? (caughtUp ? 0 : null);
+      const replayLagMs = caughtUp ? 0 : row.replayLagMs;
       replicas.push(
         replicaLag({
           replica: name,
@@ -181,8 +240,8 @@ export class PostgresLagSource implements LagSource {
           connected: row.state === 'streaming' || row.state === 'catchup',
           state: row.state,
           lagMs: replayLagMs,
-          writeLagMs: row.writeLagMs ?? (caughtUp ? 0 : null),
-          flushLagMs: row.flushLagMs ?? (caughtUp ? 0 : null),
+          writeLagMs: caughtUp ? 0 : row.writeLagMs,
+          flushLagMs: caughtUp ? 0 : row.flushLagMs,
           replayLagMs,
           lagBytes: row.replayLagBytes,
           syncState: row.syncState,
@@ -190,17 +249,19 @@ export class PostgresLagSource implements LagSource {
       );
     }
     for (const [name, region] of this.known) {
-      if (!seen.has(name)) replicas.push(replicaLag({ replica: name, region, connected: false, state: 'disconnected' }));
+      if (!seen.has(name) && name !== leaderName) replicas.push(replicaLag({ replica: name, region, connected: false, state: 'disconnected' }));
     }
     return replicas.sort((a, b) => (a.replica < b.replica ? -1 : a.replica > b.replica ? 1 : 0));
   }
 
-  private trafficFrom(activity: ServerActivity): RegionTraffic {
-    const previous = this.previousActivity;
-    this.previousActivity = activity;
+  private trafficFrom(activity: ServerActivity, ownStatements: number, server: string): RegionTraffic {
+    const previous = this.previousActivity && this.previousActivity.server === server ? this.previousActivity : null;
+    this.previousActivity = { activity, ownStatements, server };
     // Counters are cumulative; a restart resets them, so a negative delta means "unknown".
-    const commits = previous ? activity.commitCount - previous.commitCount : 0;
-    const rollbacks = previous ? activity.rollbackCount - previous.rollbackCount : 0;
+    // Our own statements since the last reading are transactions too: they are not traffic.
+    const own = previous ? ownStatements - previous.ownStatements : 0;
+    const commits = previous ? activity.commitCount - previous.activity.commitCount - own : 0;
+    const rollbacks = previous ? activity.rollbackCount - previous.activity.rollbackCount : 0;
     const valid = commits >= 0 && rollbacks >= 0;
     return {
       region: this.region,
@@ -208,24 +269,28 @@ export class PostgresLagSource implements LagSource {
       requestCount: valid ? commits + rollbacks : 0,
       errorCount: valid ? rollbacks : 0,
       poolInUse: activity.connectionCount,
-      poolSize: activity.maxConnections,
+      poolSize: this.maxConnections ?? activity.maxConnections,
     };
   }
 
   /** The primary is gone but standbys answer: no leader, every known replica reported from its own view. */
-  private snapshotWithoutLeader(timeMs: number, statuses: Array<Attempt<StandbyStatus>>): ClusterSnapshot {
+  private snapshotWithoutLeader(timeMs: number, servers: ServerView[]): ClusterSnapshot {
     const replicas: ReplicaLag[] = [];
     for (const [name, region] of this.known) {
       replicas.push(replicaLag({ replica: name, region, connected: false, state: 'leader unreachable' }));
     }
-    const timelines = statuses.map((s) => (s.ok && s.value ? s.value.timelineId ?? 0 : null)).filter((t): t is number => t !== null);
+    for (const v of servers) if (v.timelineId !== null) this.maxTimeline = Math.max(this.maxTimeline, v.timelineId);
     return {
       timeMs,
       source: 'postgres',
       leader: null,
-      epoch: timelines.length > 0 ? Math.max(...timelines) : 0,
+      epoch: this.maxTimeline,
       replicas: replicas.sort((a, b) => (a.replica < b.replica ? -1 : 1)),
       traffic: [],
+      servers,
+      splitBrain: false,
+      slots: [],
+      ...(this.resources ? { resources: this.resources() } : {}),
     };
   }
 

@@ -17,17 +17,22 @@ export interface SourceHealthView {
 
 export interface MonitorMetrics {
   registry: Registry;
-  /** Call after each sample. */
+  /** Call after each sample (after monitor.ingest / ingestFailure). */
   recordSample(outcome: 'ok' | 'error', durationMs: number, events: readonly AlertEvent[]): void;
   recordRequest(route: string, method: string, status: number): void;
   text(): Promise<string>;
   contentType: string;
 }
 
-export function createMonitorMetrics(monitor: ReplicationMonitor, sourceHealth: () => SourceHealthView): MonitorMetrics {
+export function createMonitorMetrics(
+  monitor: ReplicationMonitor,
+  sourceHealth: () => SourceHealthView,
+  info: { datacenter: string; region: string; source: string } = { datacenter: 'unset', region: 'unset', source: 'unset' },
+): MonitorMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  new Gauge({ name: 'monitor_info', help: 'This monitor (value 1): its data centre, region and source kind', labelNames: ['datacenter', 'region', 'source'], registers }).set(info, 1);
 
   new Gauge({
     name: 'replication_lag_seconds',
@@ -97,13 +102,122 @@ export function createMonitorMetrics(monitor: ReplicationMonitor, sourceHealth: 
       for (const row of monitor.slaRows()) if (row.withinShare !== null) this.set({ region: row.region }, row.withinShare);
     },
   });
+  // The cluster-wide gauges carry a `source` label for a reason: prom-client exports a label-less
+  // gauge as 0 even after reset(), so a dead cluster would read "epoch 0, no leader" instead of
+  // disappearing. With a label, reset() really removes the series.
   new Gauge({
     name: 'cluster_epoch',
-    help: "The leader's epoch: simulated election term, or PostgreSQL WAL timeline",
+    help: "The leader's epoch: simulated election term, or PostgreSQL WAL timeline; it never goes back",
+    labelNames: ['source'],
     registers,
     collect() {
       this.reset();
-      if (monitor.latest) this.set(monitor.latest.epoch);
+      const latest = monitor.latest;
+      if (latest) this.set({ source: latest.source }, latest.epoch);
+    },
+  });
+  new Gauge({
+    name: 'cluster_leader_present',
+    help: '1 when a leader accepts writes, 0 when none does (absent while the cluster cannot be sampled)',
+    labelNames: ['source'],
+    registers,
+    collect() {
+      this.reset();
+      const latest = monitor.latest;
+      if (latest) this.set({ source: latest.source }, latest.leader ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'cluster_writable_servers',
+    help: 'Configured servers accepting writes; more than 1 is split brain (PostgreSQL sources)',
+    labelNames: ['source'],
+    registers,
+    collect() {
+      this.reset();
+      const latest = monitor.latest;
+      if (latest?.servers) this.set({ source: latest.source }, latest.servers.filter((v) => v.role === 'primary').length);
+    },
+  });
+  new Gauge({
+    name: 'monitor_target_up',
+    help: "1 when the configured database server answered the last sample, else 0 (like postgres_exporter's pg_up)",
+    labelNames: ['server', 'name'],
+    registers,
+    collect() {
+      this.reset();
+      for (const v of monitor.servers()) this.set({ server: v.server, name: v.name ?? '' }, v.up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'replication_server_role',
+    help: 'Role of each reachable configured server (value 1): primary or standby',
+    labelNames: ['server', 'name', 'role'],
+    registers,
+    collect() {
+      this.reset();
+      for (const v of monitor.latest?.servers ?? []) if (v.up) this.set({ server: v.server, name: v.name ?? '', role: v.role }, 1);
+    },
+  });
+  new Gauge({
+    name: 'replication_standby_replay_paused',
+    help: "1 when a standby's WAL replay is paused (pg_is_wal_replay_paused)",
+    labelNames: ['server', 'name'],
+    registers,
+    collect() {
+      this.reset();
+      for (const v of monitor.latest?.servers ?? []) if (v.replayPaused !== null) this.set({ server: v.server, name: v.name ?? '' }, v.replayPaused ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'replication_standby_apply_delay_seconds',
+    help: "A standby's configured recovery_min_apply_delay",
+    labelNames: ['server', 'name'],
+    registers,
+    collect() {
+      this.reset();
+      for (const v of monitor.latest?.servers ?? []) if (v.applyDelayMs !== null) this.set({ server: v.server, name: v.name ?? '' }, v.applyDelayMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'replication_standby_last_replay_age_seconds',
+    help: "Now minus the commit time of the last transaction a standby replayed (grows while the primary is idle too)",
+    labelNames: ['server', 'name'],
+    registers,
+    collect() {
+      this.reset();
+      for (const v of monitor.latest?.servers ?? []) if (v.sinceLastReplayedCommitMs !== null) this.set({ server: v.server, name: v.name ?? '' }, v.sinceLastReplayedCommitMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'replication_slot_active',
+    help: '1 when a replication slot has a consumer connected',
+    labelNames: ['slot_name', 'slot_type'],
+    registers,
+    collect() {
+      this.reset();
+      for (const slot of monitor.latest?.slots ?? []) this.set({ slot_name: slot.slot, slot_type: slot.slotType }, slot.active ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'replication_slot_retained_wal_bytes',
+    help: 'WAL the primary keeps for a slot (current LSN minus restart_lsn): the disk-full risk of an abandoned slot',
+    labelNames: ['slot_name', 'slot_type'],
+    registers,
+    collect() {
+      this.reset();
+      for (const slot of monitor.latest?.slots ?? []) if (slot.retainedWalBytes !== null) this.set({ slot_name: slot.slot, slot_type: slot.slotType }, slot.retainedWalBytes);
+    },
+  });
+  new Gauge({
+    name: 'database_host_resource_ratio',
+    help: 'CPU or memory in use on the database host, 0..1 (measured from /proc for a real source, modelled for the simulation)',
+    labelNames: ['resource'],
+    registers,
+    collect() {
+      this.reset();
+      const r = monitor.latest?.resources;
+      if (r?.cpuRatio !== null && r?.cpuRatio !== undefined) this.set({ resource: 'cpu' }, r.cpuRatio);
+      if (r?.memoryRatio !== null && r?.memoryRatio !== undefined) this.set({ resource: 'memory' }, r.memoryRatio);
     },
   });
   new Gauge({
@@ -177,6 +291,17 @@ export function createMonitorMetrics(monitor: ReplicationMonitor, sourceHealth: 
     registers,
   });
   const requests = new Counter({ name: 'monitor_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers });
+  // Counters, so Prometheus can compute rates and windows itself instead of trusting ratios
+  // since the process started.
+  const regionRequests = new Counter({ name: 'region_requests_total', help: 'Requests (committed + rolled-back transactions) seen per region', labelNames: ['region', 'business'], registers });
+  const regionErrors = new Counter({ name: 'region_request_errors_total', help: 'Failed requests (rolled-back transactions) per region', labelNames: ['region', 'business'], registers });
+  const slaSeconds = new Counter({
+    name: 'replication_sla_seconds_total',
+    help: 'Observed time per region, split by whether every replica was within its lag threshold',
+    labelNames: ['region', 'state'],
+    registers,
+  });
+  let lastCountedMs: number | null = null;
 
   return {
     registry,
@@ -184,6 +309,25 @@ export function createMonitorMetrics(monitor: ReplicationMonitor, sourceHealth: 
       samples.inc({ outcome });
       sampleDuration.observe(durationMs / 1000);
       for (const e of events) transitions.inc({ alertname: e.rule, to: e.to });
+      const latest = outcome === 'ok' ? monitor.latest : null;
+      if (latest) {
+        for (const t of latest.traffic) {
+          regionRequests.inc({ region: t.region, business: t.business }, t.requestCount);
+          regionErrors.inc({ region: t.region, business: t.business }, t.errorCount);
+        }
+        if (lastCountedMs !== null && latest.timeMs > lastCountedMs) {
+          const seconds = (latest.timeMs - lastCountedMs) / 1000;
+          const regions = new Set(latest.replicas.map((r) => r.region));
+          for (const region of regions) {
+            const threshold = monitor.thresholdMs(region);
+            const within = latest.replicas.filter((r) => r.region === region).every((r) => r.connected && r.lagMs !== null && r.lagMs <= threshold);
+            slaSeconds.inc({ region, state: within ? 'within' : 'over' }, seconds);
+          }
+        }
+        lastCountedMs = latest.timeMs;
+      } else {
+        lastCountedMs = null;
+      }
     },
     recordRequest(route, method, status) {
       requests.inc({ route, method, status: String(status) });

@@ -1,9 +1,9 @@
 import { checkKnownKeys, checkNumber } from '../util/option-error';
 import { ActiveAlert, AlertEngine, AlertEngineOptions, AlertEvent } from './alert-engine';
-import { AlertRule, episodeAlertRules, observe, validateAlertRules } from './alert-rules';
+import { AlertRule, episodeAlertRules, observe, observeSourceDown, validateAlertRules } from './alert-rules';
 import { LagHistory, LagHistoryOptions, LagPoint } from './lag-history';
 import { RegionSlaRow, SlaTracker } from './sla-tracker';
-import { ClusterSnapshot } from './snapshot';
+import { ClusterSnapshot, ServerView } from './snapshot';
 
 /**
  * The monitor's core, with no I/O: feed it snapshots in time order and it keeps the alert
@@ -48,6 +48,11 @@ export class ReplicationMonitor {
   private readonly sla: SlaTracker;
   private readonly history: LagHistory;
   private latestSnapshot: ClusterSnapshot | null = null;
+  /** True after a failed sample: what we last saw is history, not the present. */
+  private stale = false;
+  private lastServers: ServerView[] = [];
+  private failureCount = 0;
+  private highestEpoch = 0;
   private sampleCount = 0;
 
   constructor(options: ReplicationMonitorOptions = {}) {
@@ -71,16 +76,55 @@ export class ReplicationMonitor {
 
   /** Takes one sample into account; returns the alert events it caused. */
   ingest(snapshot: ClusterSnapshot): AlertEvent[] {
-    const events = this.engine.step(snapshot.timeMs, observe(this.rules, snapshot));
-    this.sla.add(snapshot);
-    this.history.add(snapshot);
-    this.latestSnapshot = snapshot;
+    // The epoch (election term, WAL timeline) never goes back: an old primary that comes
+    // back on its old timeline must not make the cluster look as if it had not failed over.
+    this.highestEpoch = Math.max(this.highestEpoch, snapshot.epoch);
+    const s = snapshot.epoch < this.highestEpoch ? { ...snapshot, epoch: this.highestEpoch } : snapshot;
+    const events = this.engine.step(s.timeMs, observe(this.rules, s));
+    this.sla.add(s);
+    this.history.add(s);
+    this.latestSnapshot = s;
+    this.stale = false;
+    if (s.servers) this.lastServers = s.servers;
     this.sampleCount++;
     return events;
   }
 
+  /**
+   * Takes a failed sampling into account: the source-down rule sees it, every other series is
+   * unobserved (so it clears, as in Prometheus when a target stops answering), and `latest`
+   * becomes null so nothing reports the last good numbers as if they were current.
+   */
+  ingestFailure(timeMs: number): AlertEvent[] {
+    const events = this.engine.step(timeMs, observeSourceDown(this.rules, this.lastServers.map((v) => v.server)));
+    this.stale = true;
+    this.failureCount++;
+    this.lastServers = this.lastServers.map((v) => ({ ...v, up: false, role: 'unknown' as const, error: 'the sample failed' }));
+    return events;
+  }
+
+  /** The latest snapshot while it is current; null before the first sample and after a failed one. */
   get latest(): ClusterSnapshot | null {
+    return this.stale ? null : this.latestSnapshot;
+  }
+
+  /** The last snapshot taken, even if the source has failed since (for history views). */
+  get lastKnown(): ClusterSnapshot | null {
     return this.latestSnapshot;
+  }
+
+  /** Every configured server as last seen; after a failed sample, all down. */
+  servers(): ServerView[] {
+    return this.lastServers.slice();
+  }
+
+  get failedSamples(): number {
+    return this.failureCount;
+  }
+
+  /** The highest epoch ever seen (the current one while the source answers). */
+  get epoch(): number {
+    return this.highestEpoch;
   }
 
   get samplesIngested(): number {

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import type { ClientConfig } from 'pg';
 import { OptionError } from '../util/option-error';
 import { indiaTopology } from '../sim/topology';
@@ -24,6 +25,17 @@ export interface MonitorServiceConfig {
   clearForMs: number;
   slaTargetShare: number;
   source: SourceConfig;
+  /** This deployment's data-centre name (DATACENTER), a label on monitor_info and in /cluster-status. */
+  datacenter: string;
+  /** The connection pool size the pool rule judges (MAX_CONNECTIONS); null: what the source reports. */
+  maxConnections: number | null;
+  /** The business day, [start, end) hours: it shapes the simulated day (BUSINESS_HOURS_START/END). */
+  businessHoursStart: number;
+  businessHoursEnd: number;
+  /** Peak traffic relative to the episode's default (PEAK_MULTIPLIER): scales the simulated peaks. */
+  peakMultiplier: number;
+  /** Prefer cheaper regions when scaling (COST_OPTIMIZATION); read by the replica-fleet controller. */
+  costOptimization: boolean;
 }
 
 /** The variables the service reads, with what each means (for --help and the README). */
@@ -40,6 +52,12 @@ export const MONITOR_ENV_VARIABLES: ReadonlyArray<{ name: string; default: strin
   { name: 'ALERT_CLEAR_SECONDS', default: '30', meaning: 'how long a firing alert must be clear before it resolves' },
   { name: 'SLA_TARGET_PERCENT', default: '99.9', meaning: 'promised share of time within the lag threshold' },
   { name: 'SIM_SEED', default: '41', meaning: 'seed of the simulated cluster' },
+  { name: 'DB_PASSWORD_FILE', default: '(unset)', meaning: 'a file holding the primary\'s password (first line), so it need not sit in the environment; PGPASSFILE (~/.pgpass format) also works when no password is given' },
+  { name: 'DATACENTER', default: '<REGION>-dc1', meaning: 'name of this data centre, shown on monitor_info and /cluster-status (letters, digits, . _ -)' },
+  { name: 'MAX_CONNECTIONS', default: '(unset: the server\'s max_connections; 16 per simulated client)', meaning: 'connection pool size the ConnectionPoolSaturated rule judges (1 to 100000)' },
+  { name: 'BUSINESS_HOURS_START, BUSINESS_HOURS_END', default: '8, 24', meaning: 'the business day in hours [start, end): the simulated cluster runs these hours, day after day' },
+  { name: 'PEAK_MULTIPLIER', default: '1', meaning: 'peak traffic relative to the episode\'s 150 writes/s and 300 reads/s of the simulated cluster (0.1 to 20); above about 1.3 its modelled CPU passes 80 %' },
+  { name: 'COST_OPTIMIZATION', default: 'false', meaning: 'true | false: prefer cheaper regions within the latency objective when the replica-fleet controller scales' },
   { name: 'PORT', default: '8080', meaning: 'HTTP port (0 = any free port)' },
   { name: 'HOST', default: '127.0.0.1', meaning: 'address to listen on; keep loopback unless a proxy or firewall protects the service' },
 ];
@@ -130,15 +148,33 @@ export function parseDatabaseUrl(what: string, url: string, fallbackPassword?: s
   };
 }
 
+/** DB_PASSWORD_FILE: the first line of a file, so the password need not be in the environment. */
+function passwordFromFile(env: NodeJS.ProcessEnv): string | undefined {
+  if (!isSet(env, 'DB_PASSWORD_FILE')) return undefined;
+  if (isSet(env, 'DB_PASSWORD')) fail('DB_PASSWORD and DB_PASSWORD_FILE are both set; allowed: one of them');
+  const file = String(env.DB_PASSWORD_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    fail(`DB_PASSWORD_FILE: cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'}); allowed: a readable file whose first line is the password`);
+  }
+  const password = text.split(/\r?\n/, 1)[0];
+  if (password === '') fail(`DB_PASSWORD_FILE: ${JSON.stringify(file)} is empty; allowed: a file whose first line is the password`);
+  return password;
+}
+
 function sourceVar(env: NodeJS.ProcessEnv): SourceConfig {
+  const filePassword = passwordFromFile(env);
   const business = isSet(env, 'BUSINESS') ? String(env.BUSINESS).trim().toLowerCase() : 'banking';
   if (!['banking', 'ecommerce'].includes(business)) fail(`BUSINESS: got ${JSON.stringify(env.BUSINESS)}; allowed: banking | ecommerce`);
   const fieldVars = ['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME'].filter((name) => isSet(env, name));
+  if (filePassword !== undefined && fieldVars.length === 0 && !isSet(env, 'DATABASE_URL')) fail('DB_PASSWORD_FILE: set without a primary; allowed: set DATABASE_URL (or DB_HOST) too');
   let primary: ClientConfig | null = null;
   if (isSet(env, 'DATABASE_URL')) {
     const conflicting = fieldVars.filter((name) => name !== 'DB_PASSWORD');
     if (conflicting.length > 0) fail(`DATABASE_URL and ${conflicting.join(', ')} are both set; allowed: either DATABASE_URL or the DB_* variables`);
-    primary = parseDatabaseUrl('DATABASE_URL', String(env.DATABASE_URL), isSet(env, 'DB_PASSWORD') ? String(env.DB_PASSWORD) : undefined);
+    primary = parseDatabaseUrl('DATABASE_URL', String(env.DATABASE_URL), isSet(env, 'DB_PASSWORD') ? String(env.DB_PASSWORD) : filePassword);
   } else if (fieldVars.length > 0) {
     if (!isSet(env, 'DB_HOST')) fail(`DB_HOST: not set, but ${fieldVars.join(', ')} ${fieldVars.length === 1 ? 'is' : 'are'}; allowed: set DB_HOST (and optionally DB_PORT, DB_USER, DB_PASSWORD, DB_NAME) or DATABASE_URL`);
     const host = String(env.DB_HOST).trim();
@@ -147,7 +183,7 @@ function sourceVar(env: NodeJS.ProcessEnv): SourceConfig {
       host,
       port: numberVar(env, 'DB_PORT', 5432, { min: 1, max: 65535, integer: true }, 'a TCP port'),
       user: isSet(env, 'DB_USER') ? String(env.DB_USER) : 'postgres',
-      ...(isSet(env, 'DB_PASSWORD') ? { password: String(env.DB_PASSWORD) } : {}),
+      ...(isSet(env, 'DB_PASSWORD') ? { password: String(env.DB_PASSWORD) } : filePassword !== undefined ? { password: filePassword } : {}),
       database: isSet(env, 'DB_NAME') ? String(env.DB_NAME) : 'postgres',
     };
   }
@@ -169,12 +205,39 @@ function hostVar(env: NodeJS.ProcessEnv): string {
   return host;
 }
 
+function booleanVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  if (!isSet(env, name)) return fallback;
+  const raw = String(env[name]).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  fail(`${name}: got ${JSON.stringify(env[name])}; allowed: true | false`);
+}
+
+function datacenterVar(env: NodeJS.ProcessEnv, region: string): string {
+  if (!isSet(env, 'DATACENTER')) return `${region}-dc1`;
+  const value = String(env.DATACENTER).trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value)) fail(`DATACENTER: got ${JSON.stringify(env.DATACENTER)}; allowed: 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  return value;
+}
+
 /** Reads and validates the whole configuration. */
 export function loadMonitorConfig(env: NodeJS.ProcessEnv = process.env): MonitorServiceConfig {
+  const region = regionVar(env);
+  const businessHoursStart = numberVar(env, 'BUSINESS_HOURS_START', 8, { min: 0, max: 23, integer: true }, 'hours');
+  const businessHoursEnd = numberVar(env, 'BUSINESS_HOURS_END', 24, { min: 1, max: 24, integer: true }, 'hours');
+  if (businessHoursEnd <= businessHoursStart) {
+    fail(`BUSINESS_HOURS_END: got ${businessHoursEnd} with BUSINESS_HOURS_START ${businessHoursStart}; allowed: an end hour after the start (the day runs [start, end))`);
+  }
   return {
+    datacenter: datacenterVar(env, region),
+    maxConnections: isSet(env, 'MAX_CONNECTIONS') ? numberVar(env, 'MAX_CONNECTIONS', 0, { min: 1, max: 100_000, integer: true }, 'connections') : null,
+    businessHoursStart,
+    businessHoursEnd,
+    peakMultiplier: numberVar(env, 'PEAK_MULTIPLIER', 1, { min: 0.1, max: 20 }, 'times the default peak'),
+    costOptimization: booleanVar(env, 'COST_OPTIMIZATION', false),
     host: hostVar(env),
     port: numberVar(env, 'PORT', 8080, { min: 0, max: 65535, integer: true }, 'a TCP port'),
-    region: regionVar(env),
+    region,
     intervalMs: numberVar(env, 'MONITORING_INTERVAL_SECONDS', 5, { min: 0.05, max: 3600 }, 'seconds') * 1000,
     lagThresholdMs: numberVar(env, 'REPLICATION_LAG_THRESHOLD_MS', 200, { min: 0, max: 3_600_000 }, 'milliseconds'),
     lagThresholdByRegionMs: thresholdMapVar(env),
@@ -211,6 +274,11 @@ export function describeConfig(config: MonitorServiceConfig): Record<string, unk
     forMs: config.forMs,
     clearForMs: config.clearForMs,
     slaTargetShare: config.slaTargetShare,
+    datacenter: config.datacenter,
+    maxConnections: config.maxConnections,
+    businessHours: [config.businessHoursStart, config.businessHoursEnd],
+    peakMultiplier: config.peakMultiplier,
+    costOptimization: config.costOptimization,
     source:
       config.source.kind === 'simulated'
         ? { kind: 'simulated', seed: config.source.seed }

@@ -35,11 +35,13 @@ export interface MonitoringScenarioOptions {
   poolSizePerClient?: number;
   /** Dense lag samples of the simulated cluster itself (the ground truth behind the monitor's samples), ms. Default 50. */
   lagSampleMs?: number;
+  /** The leader's modelled capacity, operations per second, for its CPU. Default 1.6 × (peak writes + peak reads). */
+  capacityOpsPerSec?: number;
 }
 
 const OPTION_KEYS = [
   'seed', 'leaderRegion', 'followerRegions', 'hourMs', 'fromHour', 'toHour', 'peakWritesPerSec', 'peakReadsPerSec', 'kolkataLinkRecordsPerSec',
-  'congestionProbability', 'congestionMeanMs', 'businessByRegion', 'poolSizePerClient', 'lagSampleMs',
+  'congestionProbability', 'congestionMeanMs', 'businessByRegion', 'poolSizePerClient', 'lagSampleMs', 'capacityOpsPerSec',
 ];
 
 interface ClientCounters {
@@ -51,13 +53,18 @@ interface ClientCounters {
   poolSize: number;
 }
 
+/** Capacity over the planned peak: the planned day peaks at 1 / 1.6 ≈ 62 % CPU. */
+export const CAPACITY_HEADROOM = 1.6;
+
 /** One business day of the simulated cluster, advanced by the caller. */
 export class SimulatedDay {
   readonly sim: Simulation;
   readonly cluster: LeaderFollowerCluster;
   readonly profile: LoadProfile;
-  readonly options: Required<Omit<MonitoringScenarioOptions, 'kolkataLinkRecordsPerSec'>> & { kolkataLinkRecordsPerSec: number | null };
+  readonly options: Required<Omit<MonitoringScenarioOptions, 'kolkataLinkRecordsPerSec' | 'capacityOpsPerSec'>> & { kolkataLinkRecordsPerSec: number | null };
   private readonly counters = new Map<string, ClientCounters>();
+  private lastTrafficMs: number | null = null;
+  private readonly capacityOpsPerSec: number;
 
   constructor(options: MonitoringScenarioOptions) {
     if (typeof options !== 'object' || options === null) throw new OptionError('monitoring scenario: got no options; allowed: an object with at least { seed }');
@@ -83,6 +90,8 @@ export class SimulatedDay {
       lagSampleMs: checkNumber('lagSampleMs', options.lagSampleMs ?? 50, { min: 1 }),
     };
     this.options = resolved;
+    const peakReads = resolved.peakReadsPerSec;
+    this.capacityOpsPerSec = checkNumber('capacityOpsPerSec', options.capacityOpsPerSec ?? CAPACITY_HEADROOM * (peakWritesPerSec + peakReads), { min: 1 });
     this.sim = new Simulation({ seed: resolved.seed, link: { tailProbability: resolved.congestionProbability, tailMeanMs: resolved.congestionMeanMs } });
     const regions = [resolved.leaderRegion, ...resolved.followerRegions];
     this.cluster = leaderFollower({
@@ -189,6 +198,13 @@ export class SimulatedDay {
       c.errors = 0;
       return row;
     });
+    // The leader's CPU, modelled: operations this interval against its capacity (by default
+    // 1.6 × the planned peak, so a planned day peaks near 62 %; the service keeps the capacity
+    // of the default peak, so PEAK_MULTIPLIER above about 1.3 breaks the 80 % rule).
+    const intervalSec = this.lastTrafficMs === null ? null : (timeMs - this.lastTrafficMs) / 1000;
+    this.lastTrafficMs = timeMs;
+    const ops = traffic.reduce((sum, t) => sum + t.requestCount, 0);
+    const cpuRatio = intervalSec !== null && intervalSec > 0 ? Math.min(1, ops / intervalSec / this.capacityOpsPerSec) : null;
     return {
       timeMs,
       source: 'simulated',
@@ -196,6 +212,7 @@ export class SimulatedDay {
       epoch: leaderRole ? leaderRole.epoch : 0,
       replicas,
       traffic,
+      resources: { cpuRatio, memoryRatio: null },
     };
   }
 

@@ -43,6 +43,36 @@ export interface RegionTraffic {
   poolSize: number;
 }
 
+/** One configured database server as the monitor reached it (PostgreSQL; like postgres_exporter's pg_up). */
+export interface ServerView {
+  /** host:port as configured. */
+  server: string;
+  /** The server's cluster_name, or null when unknown. */
+  name: string | null;
+  up: boolean;
+  /** primary: accepts writes (not in recovery); standby: replays WAL. */
+  role: 'primary' | 'standby' | 'unknown';
+  timelineId: number | null;
+  /** Why the server could not be read (redacted by the service before it is shown). */
+  error: string | null;
+  /** The standby's own view (null on a primary or when unknown). */
+  replayPaused: boolean | null;
+  applyDelayMs: number | null;
+  /** Now minus the primary-side commit time of the last transaction this standby replayed. */
+  sinceLastReplayedCommitMs: number | null;
+  /** WAL received but not yet replayed, bytes. */
+  replayBacklogBytes: number | null;
+}
+
+/** A replication slot on the leader: an inactive one keeps WAL on the primary's disk without bound. */
+export interface ReplicationSlotView {
+  slot: string;
+  slotType: string;
+  active: boolean;
+  /** WAL the slot holds back (current LSN − restart_lsn), bytes; null when unknown. */
+  retainedWalBytes: number | null;
+}
+
 export interface ClusterSnapshot {
   /** When the sample was taken, ms on the source's clock (epoch ms for a live service, simulation ms in notebooks). */
   timeMs: number;
@@ -53,6 +83,13 @@ export interface ClusterSnapshot {
   epoch: number;
   replicas: ReplicaLag[];
   traffic: RegionTraffic[];
+  /** Every configured server, reachable or not (PostgreSQL sources). */
+  servers?: ServerView[];
+  /** More than one server accepts writes: two primaries, a split brain. */
+  splitBrain?: boolean;
+  slots?: ReplicationSlotView[];
+  /** CPU and memory use of the database host, 0..1 (measured for a real source, modelled for the simulation). */
+  resources?: { cpuRatio: number | null; memoryRatio: number | null };
 }
 
 /** A replica record with every optional measurement unknown: sources fill in what they have. */

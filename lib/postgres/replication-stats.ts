@@ -177,3 +177,26 @@ export async function readServerActivity(client: ClientBase): Promise<ServerActi
     rollbackCount: Number(row.rollback_count),
   };
 }
+
+/** One replication slot as the primary keeps it. */
+export interface ReplicationSlotRow {
+  slotName: string;
+  slotType: string;
+  active: boolean;
+  /** WAL held back for this slot: current LSN − restart_lsn, bytes (null before the slot has one). */
+  retainedWalBytes: number | null;
+}
+
+/** Reads pg_replication_slots on a primary: an inactive slot retaining WAL is a disk-full outage in waiting. */
+export async function readReplicationSlots(client: ClientBase): Promise<ReplicationSlotRow[]> {
+  const result = await client.query(`
+    SELECT slot_name, slot_type, active,
+           pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8 AS retained_bytes
+      FROM pg_replication_slots ORDER BY slot_name`);
+  return (result.rows as Array<Record<string, unknown>>).map((row) => ({
+    slotName: String(row.slot_name),
+    slotType: String(row.slot_type),
+    active: row.active === true,
+    retainedWalBytes: numberOrNull(row.retained_bytes),
+  }));
+}

@@ -28,6 +28,8 @@ describe('episode alert rules', () => {
       'ErrorRateHigh delhi/ecommerce false',
       'ConnectionPoolSaturated mumbai/banking true',
       'ConnectionPoolSaturated delhi/ecommerce false',
+      'MonitorSourceDown source false',
+      'ReplicationLeaderMissing leader false',
     ]);
   });
 

@@ -50,6 +50,7 @@ describe('monitor service endpoints', () => {
       'source-reachable:true',
       'sample-fresh:true',
       'leader-present:true',
+      'single-leader:true',
       'replicas-connected:true',
     ]);
   });
@@ -209,7 +210,7 @@ describe('when the database goes away', () => {
     expect((await get('/regions')).status).toBe(200);
     source.next = restore;
     await service.sampleNow();
-    expect((await get('/health')).json().status).toBe('ok');
+    expect((await get('/health')).json().status, JSON.stringify((await get('/health')).json().checks)).toBe('ok');
     expect(logLines.some((l) => l.includes('source recovered after 1 failed attempt'))).toBe(true);
   });
 
