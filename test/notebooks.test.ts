@@ -1,5 +1,6 @@
 // Proves every committed notebook runs top to bottom headless with the project kernel, is
 // committed without outputs, and that the failure detector catches every kind of tslab error.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -34,19 +35,33 @@ interface NotebookJson {
   cells: Array<{ cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }>;
 }
 
+/**
+ * The notebook as committed (`git show HEAD:notebooks/NAME`), not the working copy: Jupyter
+ * autosaves a learner's outputs into the file, and that must not fail the learner's own
+ * `npm test`. A notebook not yet in HEAD (being added) or a checkout without git falls back
+ * to the working copy, which must then be clean as well.
+ */
+function committedNotebookText(name: string): { text: string; source: string } {
+  const relative = `notebooks/${name}`;
+  const shown = spawnSync('git', ['show', `HEAD:${relative}`], { cwd: path.join(NOTEBOOKS_DIR, '..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (shown.status === 0 && shown.stdout) return { text: shown.stdout, source: `HEAD:${relative}` };
+  return { text: fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8'), source: `${relative} (working copy, not in HEAD)` };
+}
+
 describe('committed notebooks', () => {
   test('there is at least one notebook to run', () => {
     expect(notebooks.length).toBeGreaterThan(0);
   });
 
   test.each(notebooks)('%s is committed without outputs or execution counts, for the project kernel', (name) => {
-    const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as NotebookJson;
-    expect(notebook.metadata.kernelspec?.name, `${name}: metadata.kernelspec.name`).toBe('replication-workbook');
+    const committed = committedNotebookText(name);
+    const notebook = JSON.parse(committed.text) as NotebookJson;
+    expect(notebook.metadata.kernelspec?.name, `${committed.source}: metadata.kernelspec.name`).toBe('replication-workbook');
     const dirty = notebook.cells
       .map((cell, index) => ({ cell, index }))
       .filter(({ cell }) => cell.cell_type === 'code' && ((cell.outputs ?? []).length > 0 || (cell.execution_count ?? null) !== null))
       .map(({ index }) => index);
-    expect(dirty, `${name}: cells with outputs or execution counts (clear them before committing)`).toEqual([]);
+    expect(dirty, `${committed.source}: cells with outputs or execution counts (clear them before committing)`).toEqual([]);
   });
 
   test.each(notebooks)('%s opens with a navigation line whose links resolve, and has a Hindi summary and exercises', (name) => {
