@@ -1,7 +1,8 @@
 /**
- * Running notebooks from tests: a private kernelspec in a temporary Jupyter data folder
- * (so a stale user registration can never decide the outcome), and scripts/run-notebook.py
- * to execute a notebook headless and report the first failing cell.
+ * Running notebooks from tests: the checkout's own kernelspec (in <project>/.jupyter, first on
+ * JUPYTER_PATH exactly as `npm start` puts it, so a user-wide registration by another clone can
+ * never decide the outcome), a temporary user data/runtime/config folder, and
+ * scripts/run-notebook.py to execute a notebook headless and report the first failing cell.
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
@@ -61,11 +62,11 @@ export function prepareNotebookEnvironment(): NotebookEnvironment {
     );
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-jupyter-'));
-  jupyterEnv.writeKernelSpec(dataDir);
+  jupyterEnv.registerProjectKernel();
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // JUPYTER_PATH comes first in Jupyter's search path; the data dir replaces ~/.local/share/jupyter.
-    JUPYTER_PATH: dataDir,
+    // PROJECT_JUPYTER_DIR first on JUPYTER_PATH, as `npm start` does it.
+    ...jupyterEnv.projectJupyterEnv(process.env),
+    // A private user data folder: the user's own kernelspecs and notebook signatures stay out of it.
     JUPYTER_DATA_DIR: dataDir,
     JUPYTER_RUNTIME_DIR: path.join(dataDir, 'runtime'),
     JUPYTER_CONFIG_DIR: path.join(dataDir, 'config'),
