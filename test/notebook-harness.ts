@@ -4,7 +4,7 @@
  * never decide the outcome), a temporary user data/runtime/config folder, and
  * scripts/run-notebook.py to execute a notebook headless and report the first failing cell.
  */
-import { execFile } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -107,4 +107,22 @@ export function runPythonModule(environment: NotebookEnvironment, moduleArgs: st
       else resolve(stdout + stderr);
     });
   });
+}
+
+/**
+ * A copy of this checkout in `dest`, as a second clone would look: every tracked and untracked
+ * (not ignored) file, so uncommitted work is included, and `node_modules` as a symlink to this
+ * checkout's (no install). Nothing of `.jupyter/` or `artifacts/` is copied.
+ */
+export function copyCheckout(dest: string): void {
+  const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (listed.status !== 0) throw new Error(`copyCheckout needs git to list the project's files: ${listed.stderr}`);
+  for (const relative of listed.stdout.split('\0').filter(Boolean)) {
+    const from = path.join(PROJECT_ROOT, relative);
+    if (!fs.existsSync(from) || !fs.statSync(from).isFile()) continue; // deleted in the working copy
+    const to = path.join(dest, relative);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+  }
+  fs.symlinkSync(fs.realpathSync(path.join(PROJECT_ROOT, 'node_modules')), path.join(dest, 'node_modules'));
 }
