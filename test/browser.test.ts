@@ -23,6 +23,8 @@ import {
 } from './notebook-harness';
 import type { NotebookEnvironment } from './notebook-harness';
 import * as jupyterEnv from '../scripts/jupyter-env';
+import { buildBook } from '../scripts/book';
+import type { Book } from '../scripts/book';
 
 const NOTEBOOK = '00-getting-started.ipynb';
 const OUT_DIR = path.join(ARTIFACTS_DIR, 'browser');
@@ -337,4 +339,64 @@ describe.skipIf(classicCommand === null)(`${LIVE_NOTEBOOK} live in the classic N
       await tree.close();
     }
   }, 420_000);
+});
+
+/**
+ * `npm run book`, checked as a reader sees it: the index lists the chapters in order, a
+ * chapter page draws every figure offline from the one shared plotly.js (no copy inline), its
+ * navigation leads back to the index and on to the next chapter, and its Hindi summary has
+ * Noto Sans Devanagari to render with. Two chapters keep the test quick; `npm run book` builds all.
+ */
+describe('the HTML book (npm run book)', () => {
+  const BOOK_NOTEBOOKS = ['00-getting-started.ipynb', '01-leader-follower.ipynb'];
+  let book: Book | null = null;
+
+  beforeAll(async () => {
+    if (!environment) throw new Error('the notebook environment was not prepared (see the first beforeAll error)');
+    book = await buildBook({ notebooks: BOOK_NOTEBOOKS, outDir: path.join(ARTIFACTS_DIR, 'book-test'), log: () => undefined });
+  }, 300_000);
+
+  test('index lists the chapters in order; a chapter draws every figure from the shared plotly.js, with navigation and a Devanagari font', async () => {
+    if (!context || !book) throw new Error('Chromium or the book is missing (see the beforeAll errors above)');
+    const built = book;
+    const chapter = built.chapters[1];
+    const chapterHtml = fs.readFileSync(path.join(built.outDir, chapter.page), 'utf8');
+    expect(chapterHtml, 'no inline plotly.js in a chapter').not.toContain('loaded once per kernel');
+    expect(chapterHtml.split(`<script src="${built.plotlyAsset}"></script>`).length - 1, 'the shared plotly.js, once').toBe(1);
+    expect(built.fontAssets.length, 'Noto Sans Devanagari is shipped with the book (Debian: fonts-noto-core)').toBeGreaterThan(0);
+
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(`file://${built.index}`, { waitUntil: 'load', timeout: 60_000 });
+      const listed = (await page.evaluate(`Array.from(document.querySelectorAll('#chapters + ol a')).map((a) => a.getAttribute('href'))`)) as string[];
+      expect(listed).toEqual(built.chapters.map((c) => c.page));
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'book-index.png'), fullPage: true });
+
+      await page.click(`a[href="${chapter.page}"]`);
+      await page.waitForLoadState('load');
+      await page.waitForFunction(
+        `(() => { const divs = ${FIGURE_DIVS}; return divs.length === ${chapter.figureCount} && divs.every((div) => div.querySelector('.main-svg') !== null); })()`,
+        undefined,
+        { timeout: 60_000 },
+      );
+      const traceCounts = (await page.evaluate(`${FIGURE_DIVS}.map((div) => div.querySelectorAll(${JSON.stringify(TRACES)}).length)`)) as number[];
+      expect(traceCounts).toHaveLength(chapter.figureCount);
+      for (const count of traceCounts) expect(count).toBeGreaterThan(0);
+
+      await page.evaluate(`document.fonts.ready`);
+      const devanagari = (await page.evaluate(`document.fonts.check('16px "Noto Sans Devanagari"', 'सारांश')`)) as boolean;
+      expect(devanagari, 'Noto Sans Devanagari is available to the page').toBe(true);
+      const navTargets = (await page.evaluate(`Array.from(document.querySelectorAll('.book-nav')[0].querySelectorAll('a')).map((a) => a.getAttribute('href'))`)) as string[];
+      expect(navTargets).toContain('index.html#chapters');
+      expect(navTargets).toContain(built.chapters[0].page);
+      const notebookLinks = (await page.evaluate(`Array.from(document.querySelectorAll('a[href$=".ipynb"]')).length`)) as number;
+      expect(notebookLinks, 'links between notebooks point at pages').toBe(0);
+      await page.locator('.replication-workbook-figure').first().screenshot({ path: path.join(ARTIFACTS_DIR, 'book-chapter-first-figure.png') });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
 });

@@ -24,3 +24,5 @@ export type { TableHtmlOptions, NumberFormat } from './table-html';
 export { percentile, summarize } from '../stats/percentiles';
 export type { Summary } from '../stats/percentiles';
 export { unitOf } from './option-checks';
+export { plotlyLibrary } from './plotly-bundle';
+export type { PlotlyLibrary } from './plotly-bundle';
