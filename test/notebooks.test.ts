@@ -156,6 +156,30 @@ describe('files appearing while a notebook is open', () => {
   }, NOTEBOOK_TIMEOUT_MS);
 });
 
+describe('errors a learner sees', () => {
+  test('a typo in an option shows as the one precise OptionError line, with no preamble about a compiled .js file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-typo-'));
+    try {
+      const file = path.join(dir, 'typo.ipynb');
+      // The error is thrown inside lib/ (compiled by tslab to a .js file that exists only in memory).
+      writeNotebook(file, ["import { checkOneOf } from './lib/util';\ncheckOneOf('ack', 'sycn', ['async', 'semi-sync', 'sync']);"]);
+      const out = path.join(dir, 'out', 'typo.ipynb');
+      const report = await runNotebook(ready(), file, out);
+      expect(report.failure?.kind).toBe('error');
+      const executed = JSON.parse(fs.readFileSync(out, 'utf8')) as { cells: Array<{ outputs: Array<{ name?: string; text?: string | string[] }> }> };
+      const stderr = executed.cells[0].outputs
+        .filter((output) => output.name === 'stderr')
+        .map((output) => (Array.isArray(output.text) ? output.text.join('') : output.text ?? ''))
+        .join('');
+      expect(stderr.trim().split('\n'), `stderr was:\n${stderr}`).toHaveLength(1);
+      expect(stderr.trim()).toMatch(/^OptionError: ack\b.*"sycn"/);
+      expect(stderr).not.toMatch(/\.js:\d+/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, NOTEBOOK_TIMEOUT_MS);
+});
+
 describe('failure detector', () => {
   test('names the notebook, cell and first line for a type error, a thrown error and an uncaught async error', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-broken-'));
