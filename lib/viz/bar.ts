@@ -58,6 +58,11 @@ export function barFigure<T extends object>(o: BarOptions<T>): Figure {
       showlegend: labels !== null,
       x: order,
       y,
+      // A bar of height 0 is invisible and reads as missing data: print its 0 (a missing
+      // pair, null, stays blank).
+      text: y.map((v) => (v === 0 ? '0' : '')),
+      textposition: 'outside',
+      cliponaxis: false,
       marker: { color: seriesColor(i) },
     };
   });
