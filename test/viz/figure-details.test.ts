@@ -2,7 +2,8 @@
 // overlap (P50/P95 of a skewed latency sample), a zero-height bar prints its 0, and a heatmap
 // of discrete states gets one colour block per named state instead of a continuous colour bar.
 import { describe, expect, it } from 'vitest';
-import { barFigure, heatmapFigure, histogramFigure } from '../../lib/viz';
+import { barFigure, heatmapFigure, histogramFigure, historyTimelineFigure, spaceTimeFigure, timeSeriesFigure } from '../../lib/viz';
+import { checkLinearizable } from '../../lib/check';
 import { placeLabels } from '../../lib/viz/distribution-input';
 
 /** A skewed sample like the Mumbai → Delhi latencies: P50 and P95 a few ms apart, a long tail. */
@@ -78,5 +79,52 @@ describe('heatmap of discrete states', () => {
   it('rejects a value that is not a state index, and a colorscale beside categories', () => {
     expect(() => heatmapFigure({ ...options, records: [{ ...grid[0], state: 3 }], categories: ['inactive', 'pending', 'firing'] })).toThrow(/allowed: an integer 0 … 2/);
     expect(() => heatmapFigure({ ...options, categories: ['a', 'b', 'c'], colorscale: 'Reds' })).toThrow(/colorscale/);
+  });
+});
+
+describe('space-time message labels', () => {
+  const trace = [
+    { kind: 'send', timeMs: 0, msgId: 1, from: 'mumbai', to: 'delhi', label: 'append(x=1)' },
+    { kind: 'deliver', timeMs: 14, msgId: 1, from: 'mumbai', to: 'delhi' },
+    { kind: 'send', timeMs: 15, msgId: 2, from: 'delhi', to: 'mumbai', label: 'ack' },
+    { kind: 'deliver', timeMs: 29, msgId: 2, from: 'delhi', to: 'mumbai' },
+  ] as any;
+
+  it('prints each message label at the middle of its arrow, and can be turned off', () => {
+    const labels = spaceTimeFigure({ trace, seed: 1 }).data.find((t) => t.name === 'message labels') as any;
+    expect(labels.text).toEqual(['append(x=1)', 'ack']);
+    expect(labels.x).toEqual([7, 22]);
+    expect(labels.y).toEqual([0.5, 0.5]);
+    expect(spaceTimeFigure({ trace, seed: 1, messageLabels: false }).data.some((t) => t.name === 'message labels')).toBe(false);
+  });
+});
+
+describe('history timeline counterexample', () => {
+  it('names the red (offending) operation in a callout beside its bar', () => {
+    const history = [
+      { process: 0, call: 0, return: 10, input: { f: 'write', value: 1 }, output: {} },
+      { process: 1, call: 20, return: 30, input: { f: 'read' }, output: { value: null } },
+    ] as any;
+    const result = checkLinearizable(history);
+    expect(result.verdict).toBe('not-linearizable');
+    const fig = historyTimelineFigure({ history, result, seed: 7 });
+    const callouts = ((fig.layout as any).annotations as any[]).filter((a) => typeof a.text === 'string' && a.text.startsWith('✗'));
+    expect(callouts).toHaveLength(1);
+    expect(callouts[0].text).toMatch(/^✗ op 1: read\(\)/);
+    expect(callouts[0]).toMatchObject({ xref: 'x', yref: 'y', y: 'client 1', showarrow: true });
+  });
+});
+
+describe('trade-off curves', () => {
+  it('label each point with the setting it stands for', () => {
+    const records = [
+      { forMs: 0, delayMs: 100, falseAlarms: 9 },
+      { forMs: 4000, delayMs: 4100, falseAlarms: 0 },
+      { forMs: 1000, delayMs: 1100, falseAlarms: 3 },
+    ];
+    const fig = timeSeriesFigure({ records, x: 'delayMs', y: 'falseAlarms', pointLabel: 'forMs', pointLabelUnit: 'ms', title: 'Trade-off', xTitle: 'detection delay (ms)', yTitle: 'false alarms (count)', seed: 41 });
+    const trace = fig.data[0] as any;
+    expect(trace.mode).toBe('lines+markers+text');
+    expect(trace.text).toEqual(['0 ms', '1000 ms', '4000 ms']); // in x order, like the line
   });
 });
