@@ -128,3 +128,13 @@ describe('trade-off curves', () => {
     expect(trace.text).toEqual(['0 ms', '1000 ms', '4000 ms']); // in x order, like the line
   });
 });
+
+describe('stacked bars of height zero', () => {
+  it('print nothing: a 0 above a stack could not say which series it belongs to', () => {
+    const fig = barFigure({
+      records: [{ t: '0', kind: 'delivered', n: 10 }, { t: '0', kind: 'dropped', n: 0 }],
+      x: 't', y: 'n', series: 'kind', barmode: 'stack', title: 'Messages', xTitle: 'send time (ms)', yTitle: 'messages (count)', seed: 1,
+    });
+    expect(fig.data.map((trace) => trace.text)).toEqual([[''], ['']]);
+  });
+});
