@@ -126,3 +126,16 @@ export function copyCheckout(dest: string): void {
   }
   fs.symlinkSync(fs.realpathSync(path.join(PROJECT_ROOT, 'node_modules')), path.join(dest, 'node_modules'));
 }
+
+/**
+ * A notebook as committed (`git show HEAD:notebooks/NAME`), not the working copy: Jupyter
+ * autosaves a learner's outputs into the file, and that must not fail the learner's own
+ * `npm test`. A notebook not yet in HEAD (being added) or a checkout without git falls back
+ * to the working copy, which must then be clean as well.
+ */
+export function committedNotebookText(name: string, notebooksDir: string = NOTEBOOKS_DIR): { text: string; source: string } {
+  const relative = `notebooks/${name}`;
+  const shown = spawnSync('git', ['show', `HEAD:${relative}`], { cwd: path.dirname(notebooksDir), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (shown.status === 0 && shown.stdout) return { text: shown.stdout, source: `HEAD:${relative}` };
+  return { text: fs.readFileSync(path.join(notebooksDir, name), 'utf8'), source: `${relative} (working copy, not in HEAD)` };
+}

@@ -10,6 +10,7 @@ import {
   NOTEBOOKS_DIR,
   describeFailure,
   listNotebooks,
+  committedNotebookText,
   prepareNotebookEnvironment,
   runNotebook,
 } from './notebook-harness';
@@ -35,18 +36,43 @@ interface NotebookJson {
   cells: Array<{ cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }>;
 }
 
-/**
- * The notebook as committed (`git show HEAD:notebooks/NAME`), not the working copy: Jupyter
- * autosaves a learner's outputs into the file, and that must not fail the learner's own
- * `npm test`. A notebook not yet in HEAD (being added) or a checkout without git falls back
- * to the working copy, which must then be clean as well.
- */
-function committedNotebookText(name: string): { text: string; source: string } {
-  const relative = `notebooks/${name}`;
-  const shown = spawnSync('git', ['show', `HEAD:${relative}`], { cwd: path.join(NOTEBOOKS_DIR, '..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (shown.status === 0 && shown.stdout) return { text: shown.stdout, source: `HEAD:${relative}` };
-  return { text: fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8'), source: `${relative} (working copy, not in HEAD)` };
+/** Indices of code cells that carry outputs or execution counts (none in a clean notebook). */
+function dirtyCodeCells(notebook: NotebookJson): number[] {
+  return notebook.cells
+    .map((cell, index) => ({ cell, index }))
+    .filter(({ cell }) => cell.cell_type === 'code' && ((cell.outputs ?? []).length > 0 || (cell.execution_count ?? null) !== null))
+    .map(({ index }) => index);
 }
+
+describe('a learner who ran and saved the notebooks', () => {
+  test('still passes the no-outputs check: it reads what is committed, not the autosaved working copy', () => {
+    // A git checkout with one committed, clean notebook, then saved with outputs as Jupyter autosaves it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-saved-'));
+    try {
+      const git = (...args: string[]) => {
+        const result = spawnSync('git', ['-c', 'user.name=learner', '-c', 'user.email=learner@example.invalid', ...args], { cwd: dir, encoding: 'utf8' });
+        if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+      };
+      fs.mkdirSync(path.join(dir, 'notebooks'));
+      const clean = { cells: [{ cell_type: 'code', source: 'const x = 1;', outputs: [], execution_count: null }], metadata: { kernelspec: { name: 'replication-workbook' } } };
+      const file = path.join(dir, 'notebooks', '00-probe.ipynb');
+      fs.writeFileSync(file, JSON.stringify(clean));
+      git('init', '-q');
+      git('add', '.');
+      git('commit', '-q', '-m', 'clean');
+      const saved = { ...clean, cells: [{ ...clean.cells[0], outputs: [{ output_type: 'stream', name: 'stdout', text: '1' }], execution_count: 1 }] };
+      fs.writeFileSync(file, JSON.stringify(saved));
+
+      const committed = committedNotebookText('00-probe.ipynb', path.join(dir, 'notebooks'));
+      expect(committed.source).toBe('HEAD:notebooks/00-probe.ipynb');
+      expect(dirtyCodeCells(JSON.parse(committed.text) as NotebookJson)).toEqual([]);
+      // The working copy really is dirty: the old check would have failed here.
+      expect(dirtyCodeCells(JSON.parse(fs.readFileSync(file, 'utf8')) as NotebookJson)).toEqual([0]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('committed notebooks', () => {
   test('there is at least one notebook to run', () => {
@@ -57,10 +83,7 @@ describe('committed notebooks', () => {
     const committed = committedNotebookText(name);
     const notebook = JSON.parse(committed.text) as NotebookJson;
     expect(notebook.metadata.kernelspec?.name, `${committed.source}: metadata.kernelspec.name`).toBe('replication-workbook');
-    const dirty = notebook.cells
-      .map((cell, index) => ({ cell, index }))
-      .filter(({ cell }) => cell.cell_type === 'code' && ((cell.outputs ?? []).length > 0 || (cell.execution_count ?? null) !== null))
-      .map(({ index }) => index);
+    const dirty = dirtyCodeCells(notebook);
     expect(dirty, `${committed.source}: cells with outputs or execution counts (clear them before committing)`).toEqual([]);
   });
 
