@@ -83,8 +83,14 @@ function newestMtimeMs(dir: string): number {
   return newest;
 }
 
-function hasErrorOutputs(notebook: NotebookJson): boolean {
-  return notebook.cells.some((cell) => (cell.outputs ?? []).some((output) => output.output_type === 'error'));
+/** A readable executed notebook without error outputs (one being written right now does not parse). */
+function cleanlyExecuted(file: string): boolean {
+  try {
+    const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as NotebookJson;
+    return !notebook.cells.some((cell) => (cell.outputs ?? []).some((output) => output.output_type === 'error'));
+  } catch {
+    return false;
+  }
 }
 
 /** Execute one notebook with this checkout's kernel; throws with the runner's report when a cell fails. */
@@ -213,7 +219,7 @@ export async function buildBook(options: BookOptions = {}): Promise<Book> {
       !options.fresh &&
       fs.existsSync(executed) &&
       fs.statSync(executed).mtimeMs >= Math.max(fs.statSync(source).mtimeMs, libChangedMs) &&
-      !hasErrorOutputs(JSON.parse(fs.readFileSync(executed, 'utf8')) as NotebookJson);
+      cleanlyExecuted(executed);
     if (!reusable) {
       if (!python) throw new Error(`book: Jupyter's runner is not installed, so ${name} cannot be executed. Install it with:\n    ${jupyterEnv.INSTALL_HINT_DEBIAN}`);
       const started = Date.now();

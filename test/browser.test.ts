@@ -353,7 +353,8 @@ describe('the HTML book (npm run book)', () => {
 
   beforeAll(async () => {
     if (!environment) throw new Error('the notebook environment was not prepared (see the first beforeAll error)');
-    book = await buildBook({ notebooks: BOOK_NOTEBOOKS, outDir: path.join(ARTIFACTS_DIR, 'book-test'), log: () => undefined });
+    // A private executed folder: the notebook test writes artifacts/executed/ at the same time.
+    book = await buildBook({ notebooks: BOOK_NOTEBOOKS, outDir: path.join(ARTIFACTS_DIR, 'book-test'), executedDir: path.join(ARTIFACTS_DIR, 'book-test-executed'), log: () => undefined });
   }, 300_000);
 
   test('index lists the chapters in order; a chapter draws every figure from the shared plotly.js, with navigation and a Devanagari font', async () => {
