@@ -16,6 +16,8 @@ export interface KernelSpecJson {
 export const PROJECT_ROOT: string;
 export const KERNEL_NAME: string;
 export const KERNEL_DISPLAY_NAME: string;
+export const PROJECT_JUPYTER_DIR: string;
+export const STATIC_NAME: string;
 export const INSTALL_HINT_DEBIAN: string;
 export const INSTALL_HINT_PIP: string;
 export function which(name: string): string | null;
@@ -25,3 +27,7 @@ export function findNbclientPython(): string | null;
 export function jupyterDataDir(python: string | null, jupyterCommand?: string | null): string;
 export function kernelSpec(): KernelSpecJson;
 export function writeKernelSpec(dataDir: string): string;
+export function writeFileAtomically(file: string, contents: string | Buffer): void;
+export function registerProjectKernel(): string;
+export function projectJupyterEnv(baseEnv?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function removeStaleUserKernel(userDataDir: string): string | null;

@@ -14,7 +14,21 @@ const childProcess = require('child_process');
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const KERNEL_NAME = 'replication-workbook';
-const KERNEL_DISPLAY_NAME = 'TypeScript (Replication Workbook)';
+/**
+ * Names the checkout, so a learner with two clones sees which one a notebook runs.
+ * The kernel NAME stays `replication-workbook` (the notebooks' metadata says so); what makes
+ * the registration belong to this checkout is where it lives (PROJECT_JUPYTER_DIR).
+ */
+const KERNEL_DISPLAY_NAME = `TypeScript (Replication Workbook: ${path.basename(PROJECT_ROOT)})`;
+/**
+ * This checkout's own Jupyter data folder (hidden, gitignored): its kernelspec and the
+ * plotly.js file the Jupyter server serves to figures. `npm start` and the tests put it
+ * first on JUPYTER_PATH, so a registration made by another clone (user-wide, or one that
+ * points at a deleted folder) can never decide which lib/ a notebook here runs.
+ */
+const PROJECT_JUPYTER_DIR = path.join(PROJECT_ROOT, '.jupyter');
+/** The folder of the nbextension-style static files, served at <base_url>nbextensions/replication-workbook/. */
+const STATIC_NAME = 'replication-workbook';
 
 /** The commands a newcomer can paste when no Jupyter is found. */
 const INSTALL_HINT_DEBIAN = 'sudo apt-get update && sudo apt-get install -y jupyter-notebook python3-nbclient jupyter-nbconvert';
@@ -150,14 +164,66 @@ function kernelSpec() {
 function writeKernelSpec(dataDir) {
   const specDir = path.join(dataDir, 'kernels', KERNEL_NAME);
   fs.mkdirSync(specDir, { recursive: true });
-  fs.writeFileSync(path.join(specDir, 'kernel.json'), JSON.stringify(kernelSpec(), null, 2) + '\n');
+  writeFileAtomically(path.join(specDir, 'kernel.json'), JSON.stringify(kernelSpec(), null, 2) + '\n');
   const tslabDir = path.join(PROJECT_ROOT, 'node_modules', 'tslab');
   for (const folder of [tslabDir, path.join(tslabDir, 'python'), path.join(tslabDir, 'dist')]) {
     for (const logo of ['logo-32x32.png', 'logo-64x64.png', 'logo-svg.svg']) {
       const from = path.join(folder, logo);
-      if (fs.existsSync(from)) fs.copyFileSync(from, path.join(specDir, logo));
+      if (fs.existsSync(from)) writeFileAtomically(path.join(specDir, logo), fs.readFileSync(from));
     }
   }
+  return specDir;
+}
+
+/**
+ * Write via a temporary file and a rename, so parallel test workers (or a kernel and
+ * `npm start`) that write the same file never leave or read half of it.
+ */
+function writeFileAtomically(file, contents) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${require('crypto').randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(temporary, contents);
+  fs.renameSync(temporary, file);
+}
+
+/**
+ * Register this checkout's kernel in its own Jupyter data folder (PROJECT_JUPYTER_DIR).
+ * (The kernel itself puts plotly.js under PROJECT_JUPYTER_DIR/nbextensions when it first
+ * shows a figure: see lib/viz/display.ts.) Returns the kernelspec folder.
+ */
+function registerProjectKernel() {
+  return writeKernelSpec(PROJECT_JUPYTER_DIR);
+}
+
+/**
+ * The environment for a Jupyter process that belongs to this checkout: PROJECT_JUPYTER_DIR
+ * first on JUPYTER_PATH (kernelspecs and nbextensions are looked up there before the user's
+ * and the system's folders).
+ */
+function projectJupyterEnv(baseEnv) {
+  const base = baseEnv || process.env;
+  const rest = (base.JUPYTER_PATH || '').split(path.delimiter).filter((dir) => dir && path.resolve(dir) !== PROJECT_JUPYTER_DIR);
+  return { ...base, JUPYTER_PATH: [PROJECT_JUPYTER_DIR, ...rest].join(path.delimiter) };
+}
+
+/**
+ * Remove a user-wide `replication-workbook` kernelspec that an older version of this project
+ * registered for a checkout that no longer exists: it is what made every notebook fail with
+ * "Kernel died before replying to kernel_info" in a Jupyter not started by `npm start`.
+ * A registration that points at an existing checkout is left alone. Returns the removed folder or null.
+ */
+function removeStaleUserKernel(userDataDir) {
+  const specDir = path.join(userDataDir, 'kernels', KERNEL_NAME);
+  const specFile = path.join(specDir, 'kernel.json');
+  let spec;
+  try {
+    spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
+  } catch {
+    return null;
+  }
+  const launcher = Array.isArray(spec.argv) ? spec.argv.find((arg) => typeof arg === 'string' && arg.endsWith(path.join('scripts', 'kernel.js'))) : null;
+  if (!launcher || fs.existsSync(launcher)) return null;
+  fs.rmSync(specDir, { recursive: true, force: true });
   return specDir;
 }
 
@@ -165,6 +231,8 @@ module.exports = {
   PROJECT_ROOT,
   KERNEL_NAME,
   KERNEL_DISPLAY_NAME,
+  PROJECT_JUPYTER_DIR,
+  STATIC_NAME,
   INSTALL_HINT_DEBIAN,
   INSTALL_HINT_PIP,
   which,
@@ -174,4 +242,8 @@ module.exports = {
   jupyterDataDir,
   kernelSpec,
   writeKernelSpec,
+  writeFileAtomically,
+  registerProjectKernel,
+  projectJupyterEnv,
+  removeStaleUserKernel,
 };

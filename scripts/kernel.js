@@ -80,6 +80,28 @@ function projectConverter(converter) {
   });
 }
 
+/**
+ * tslab runs a cell with vm.runInThisContext, so Node decorates an error thrown from it with
+ * an "arrow" preamble: the compiled file and line (a .js file that exists only in memory),
+ * the source line and a caret, then a blank line. For our precise one-line errors
+ * (OptionError, LimitExceededError: their stack IS "Name: message") that is four lines of
+ * noise in front of the line that matters. Print those as their one line, and any other
+ * error as its stack without the preamble.
+ */
+const ARROW_PREAMBLE = /^[^\n]*:\d+\n[^\n]*\n[ \t]*\^+[ \t]*\n\n/;
+function withoutArrowPreamble(value) {
+  if (!(value instanceof Error) && !(value && typeof value === 'object' && typeof value.stack === 'string')) return value;
+  const stack = typeof value.stack === 'string' ? value.stack.replace(ARROW_PREAMBLE, '') : '';
+  if (!stack) return value;
+  const oneLine = `${value.name}: ${value.message}`;
+  return stack.trim() === oneLine ? oneLine : stack;
+}
+function conciseErrorConsole(base) {
+  const concise = Object.create(base);
+  concise.error = (...args) => base.error(...args.map(withoutArrowPreamble));
+  return concise;
+}
+
 const executorModule = require('tslab/dist/executor');
 const createExecutor = executorModule.createExecutor;
 if (typeof createExecutor !== 'function') {
@@ -101,7 +123,7 @@ else executorModule.createExecutor = function createProjectExecutor(rootDir, con
       converters.close();
     },
   };
-  return createExecutor(rootDir, reloading, console);
+  return createExecutor(rootDir, reloading, conciseErrorConsole(console));
 };
 
 /**

@@ -55,13 +55,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const redactor = new Redactor(configSecrets(config));
-  let service: RunningMonitorService;
-  try {
-    service = await startMonitorService({ config });
-  } catch (error) {
-    console.error(`monitor: ${redactor.redact(error instanceof Error ? error.message : String(error))}`);
-    process.exit(1);
-  }
+  // Signal handlers go in before the service starts, so a stop request that arrives while it
+  // is still starting is honoured once it is up (instead of killing it half-started).
+  let servicePromise: Promise<RunningMonitorService> | null = null;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -70,8 +66,9 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`${new Date().toISOString()} ${signal} received, shutting down`);
-    service
-      .stop()
+    if (!servicePromise) process.exit(0);
+    servicePromise
+      .then((service) => service.stop())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         console.error(`monitor: shutdown failed: ${redactor.redact(String(error))}`);
@@ -80,6 +77,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  // `npm run monitor` is `exec node --import tsx scripts/monitor.ts`: exec replaces npm's
+  // `sh -c`, and node loads tsx in-process, so npm's forwarded SIGINT/SIGTERM reach this very
+  // process (sh would swallow SIGINT and die on SIGTERM; the tsx CLI adds a parent that
+  // outlives it). Should npm itself be killed outright (SIGKILL), we are re-parented: treat
+  // losing the parent as a stop signal too, so the port never stays taken.
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parentPid && !stopping) shutdown('parent exit');
+  }, 250).unref();
+
+  servicePromise = startMonitorService({ config });
+  try {
+    await servicePromise;
+  } catch (error) {
+    console.error(`monitor: ${redactor.redact(error instanceof Error ? error.message : String(error))}`);
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

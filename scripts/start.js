@@ -5,9 +5,12 @@
  * 1. Find Jupyter (JupyterLab if installed, else the classic Notebook). When it is
  *    missing, install it if this machine allows it without questions (root on
  *    Debian/Ubuntu: apt-get; otherwise pip --user), else stop with the exact command.
- * 2. Register the "replication-workbook" kernelspec for that Jupyter.
- * 3. Run Jupyter on notebooks/, listening on 127.0.0.1 only. Extra arguments are passed
- *    through, e.g. `npm start -- --port=9999`.
+ * 2. Register the "replication-workbook" kernelspec in this checkout's own Jupyter folder
+ *    (.jupyter/) and put that folder first on JUPYTER_PATH, so this checkout's notebooks run
+ *    this checkout's lib/ even when another clone registered a kernel of the same name.
+ * 3. Run Jupyter with the project root as its root (so the notebooks' "Index (README)" link,
+ *    lib/ and data/ are reachable from its file browser), opening on notebooks/, listening on
+ *    127.0.0.1 only. Extra arguments are passed through, e.g. `npm start -- --port=9999`.
  */
 const fs = require('fs');
 const os = require('os');
@@ -62,6 +65,18 @@ function hasDisplay() {
   return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 }
 
+/**
+ * The option that makes Jupyter open on notebooks/ while serving the project root. The
+ * option's owner differs: JupyterLab (LabApp), the classic Notebook 5/6 (NotebookApp) and
+ * Notebook 7 (JupyterNotebookApp, on jupyter_server).
+ */
+function defaultUrlArgument(server) {
+  if (server.app === 'lab') return '--LabApp.default_url=/lab/tree/notebooks';
+  const version = childProcess.spawnSync(server.command, ['--version'], { encoding: 'utf8' }).stdout || '';
+  if (/^[56]\./.test(version.trim())) return '--NotebookApp.default_url=/tree/notebooks';
+  return '--JupyterNotebookApp.default_url=/tree/notebooks';
+}
+
 function main() {
   let server = env.findJupyterServer();
   if (!server) {
@@ -72,21 +87,22 @@ function main() {
     }
   }
 
-  const { specDir } = registerKernel(server);
-  say(`kernel "${env.KERNEL_DISPLAY_NAME}" registered in ${specDir}`);
+  const { specDir, removedStale } = registerKernel(server);
+  say(`kernel "${env.KERNEL_DISPLAY_NAME}" registered for this checkout in ${specDir}`);
+  if (removedStale) say(`removed a stale user-wide kernel registration of a deleted checkout: ${removedStale}`);
 
   const userArgs = process.argv.slice(2);
   const args = [];
   if (!userArgs.some((arg) => arg.startsWith('--ip'))) args.push('--ip=127.0.0.1');
   if (!hasDisplay()) args.push('--no-browser');
   if (isRoot) args.push('--allow-root');
+  if (!userArgs.some((arg) => /default_url/.test(arg))) args.push(defaultUrlArgument(server));
   args.push(...userArgs);
 
-  const notebooksDir = path.join(env.PROJECT_ROOT, 'notebooks');
-  say(`starting ${server.app === 'lab' ? 'JupyterLab' : 'Jupyter Notebook'} on ${notebooksDir}: ${server.command} ${args.join(' ')}`);
+  say(`starting ${server.app === 'lab' ? 'JupyterLab' : 'Jupyter Notebook'} on ${env.PROJECT_ROOT} (opening notebooks/): ${server.command} ${args.join(' ')}`);
   say('open the http://127.0.0.1:... URL printed below (it carries the login token); Ctrl-C stops Jupyter.');
-  // Starting in notebooks/ makes it the root of Jupyter's file browser for every version.
-  const jupyter = childProcess.spawn(server.command, args, { cwd: notebooksDir, stdio: 'inherit' });
+  // Starting in the project root makes it the root of Jupyter's file browser for every version.
+  const jupyter = childProcess.spawn(server.command, args, { cwd: env.PROJECT_ROOT, stdio: 'inherit', env: env.projectJupyterEnv(process.env) });
 
   // Forward signals so `kill <pid of this script>` stops Jupyter and its kernels
   // cleanly. A terminal Ctrl-C also reaches Jupyter directly; together that is a double

@@ -1,6 +1,7 @@
-// Proves the getting-started notebook's plotly figures really draw in headless Chromium: in
+// Proves the plotly figures really draw in headless Chromium: the getting-started notebook's in
 // the static HTML export (with RequireJS on the page, as nbconvert's template has it, and
-// without), carrying plotly.js only once, and live in the classic Notebook front end.
+// without), carrying plotly.js only once; and notebook 01's live in the classic Notebook that
+// `npm start` opens, including after the notebook is closed and reopened.
 import { spawn, spawnSync } from 'child_process';
 import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ARTIFACTS_DIR,
   NOTEBOOKS_DIR,
+  copyCheckout,
   describeFailure,
   prepareNotebookEnvironment,
   runNotebook,
@@ -21,6 +23,8 @@ import {
 } from './notebook-harness';
 import type { NotebookEnvironment } from './notebook-harness';
 import * as jupyterEnv from '../scripts/jupyter-env';
+import { buildBook } from '../scripts/book';
+import type { Book } from '../scripts/book';
 
 const NOTEBOOK = '00-getting-started.ipynb';
 const OUT_DIR = path.join(ARTIFACTS_DIR, 'browser');
@@ -197,27 +201,41 @@ async function waitForServer(url: string, server: ChildProcess, timeoutMs: numbe
 }
 
 const classicCommand = classicNotebookCommand();
+/** The notebook a learner opens first after getting started; its figures are checked live. */
+const LIVE_NOTEBOOK = '01-leader-follower.ipynb';
+const FIGURE_DIVS = `Array.from(document.querySelectorAll('.replication-workbook-figure'))`;
+const TRACES = `.scatterlayer .trace, .barlayer .trace, .boxlayer .trace, .heatmaplayer .hm`;
 
-describe.skipIf(classicCommand === null)(`${NOTEBOOK} live in the classic Notebook`, () => {
+/**
+ * A learner's session, end to end, in a copy of this checkout (the Notebook autosaves outputs
+ * into the files it serves): `npm start` (scripts/start.js) serves the project root and opens on
+ * notebooks/ with this checkout's kernel; the learner opens notebook 01 from the file list, runs
+ * all cells twice (the second run sends no inline plotly.js: the kernel already did), closes it,
+ * reopens it from the file list and sees every figure drawn, well inside the figures' 30 s wait;
+ * then again after the kernel was shut down.
+ */
+describe.skipIf(classicCommand === null)(`${LIVE_NOTEBOOK} live in the classic Notebook started by npm start`, () => {
   let server: ChildProcess | null = null;
-  let serverDir = '';
+  let checkoutDir = '';
   let baseUrl = '';
   let token = '';
+  let serverLog = '';
 
   beforeAll(async () => {
     if (!environment) throw new Error('the notebook environment was not prepared (see the first beforeAll error)');
-    // Serve a copy: the Notebook autosaves outputs, and committed notebooks must stay clean.
-    serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-notebook-server-'));
-    fs.copyFileSync(path.join(NOTEBOOKS_DIR, NOTEBOOK), path.join(serverDir, NOTEBOOK));
+    checkoutDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-learner-')), 'workbook');
+    copyCheckout(checkoutDir);
     const port = await freePort();
     token = randomBytes(16).toString('hex');
     baseUrl = `http://127.0.0.1:${port}`;
-    const args = [
-      `--port=${port}`, '--ip=127.0.0.1', '--no-browser', `--NotebookApp.token=${token}`,
-      '--NotebookApp.enable_mathjax=False', `--notebook-dir=${serverDir}`,
-    ];
-    if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--allow-root');
-    server = spawn(classicCommand as string, args, { env: environment.env, stdio: 'ignore' });
+    const { JUPYTER_PATH: _fromTheHarness, ...env } = environment.env;
+    server = spawn(process.execPath, ['scripts/start.js', `--port=${port}`, `--NotebookApp.token=${token}`, '--NotebookApp.enable_mathjax=False'], {
+      cwd: checkoutDir,
+      env: { ...env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (chunk) => (serverLog += chunk));
+    server.stderr?.on('data', (chunk) => (serverLog += chunk));
     await waitForServer(`${baseUrl}/api/kernelspecs?token=${token}`, server, 60_000);
   }, 120_000);
 
@@ -225,41 +243,158 @@ describe.skipIf(classicCommand === null)(`${NOTEBOOK} live in the classic Notebo
     if (server && server.exitCode === null) {
       const exited = new Promise((resolve) => server?.once('exit', resolve));
       server.kill('SIGTERM');
-      await exited;
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
     }
-    if (serverDir) fs.rmSync(serverDir, { recursive: true, force: true });
+    if (checkoutDir) fs.rmSync(path.dirname(checkoutDir), { recursive: true, force: true });
   });
 
-  test('the server lists the project kernel', async () => {
+  test("the server offers the checkout's own kernel, named after its folder", async () => {
     const response = await fetch(`${baseUrl}/api/kernelspecs?token=${token}`);
-    const specs = (await response.json()) as { kernelspecs: Record<string, { spec: { display_name: string } }> };
-    expect(specs.kernelspecs['replication-workbook']?.spec.display_name).toBe(jupyterEnv.KERNEL_DISPLAY_NAME);
+    const specs = (await response.json()) as { kernelspecs: Record<string, { spec: { display_name: string; argv: string[] } }> };
+    const spec = specs.kernelspecs['replication-workbook']?.spec;
+    expect(spec?.display_name).toBe('TypeScript (Replication Workbook: workbook)');
+    expect(spec?.argv[1]).toBe(path.join(checkoutDir, 'scripts', 'kernel.js'));
   });
 
-  test('running all cells draws every figure in the page', async () => {
+  test('runs all twice, closes, reopens from the file list (kernel running, then shut down): every figure draws', async () => {
     if (!context) throw new Error('Chromium did not start (see the beforeAll error above)');
+    const pageErrors: string[] = [];
+    const tree = await context.newPage();
+    tree.on('pageerror', (error) => pageErrors.push(`tree: ${error.message}`));
+    const shots = (name: string) => path.join(ARTIFACTS_DIR, `${LIVE_NOTEBOOK.replace(/\.ipynb$/, '')}-${name}.png`);
+
+    /** Click the notebook in the file list (it opens in a new tab) and wait for its kernel. */
+    const openFromFileList = async () => {
+      await tree.goto(`${baseUrl}/?token=${token}`, { waitUntil: 'load', timeout: 60_000 });
+      expect(new URL(tree.url()).pathname, 'Jupyter opens on notebooks/').toBe('/tree/notebooks');
+      const link = tree.locator(`#notebook_list a[href$="/notebooks/${LIVE_NOTEBOOK}"]`);
+      await link.waitFor({ timeout: 30_000 });
+      const [page] = await Promise.all([context!.waitForEvent('page', { timeout: 30_000 }), link.click()]);
+      page.on('pageerror', (error) => pageErrors.push(`notebook: ${error.message}`));
+      await page.waitForFunction(`Boolean(window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected())`, undefined, { timeout: 60_000 });
+      return page;
+    };
+    const runAll = async (page: import('playwright-core').Page) => {
+      await page.evaluate(`Jupyter.notebook.execute_all_cells()`);
+      await page.waitForFunction(
+        `Jupyter.notebook.get_cells().every((cell) => cell.cell_type !== 'code' || (typeof cell.input_prompt_number === 'number'))`,
+        undefined,
+        { timeout: 150_000 },
+      );
+    };
+    /** Trace counts of every figure once all are drawn; fails after waitMs (< the figures' own 30 s wait). */
+    const drawn = async (page: import('playwright-core').Page, atLeast: number, waitMs: number) => {
+      await page.waitForFunction(
+        `(() => { const divs = ${FIGURE_DIVS}; return divs.length >= ${atLeast} && divs.every((div) => div.querySelector('.main-svg') !== null); })()`,
+        undefined,
+        { timeout: waitMs },
+      );
+      return (await page.evaluate(`${FIGURE_DIVS}.map((div) => div.querySelectorAll(${JSON.stringify(TRACES)}).length)`)) as number[];
+    };
+    const closeAndSave = async (page: import('playwright-core').Page) => {
+      await page.evaluate(`Jupyter.notebook.save_notebook()`);
+      await page.waitForFunction(`!Jupyter.notebook.dirty`, undefined, { timeout: 30_000 });
+      await page.close();
+    };
+
+    try {
+      let page = await openFromFileList();
+      // The notebook's "Index (README)" link reaches the README now that the root is the project.
+      const indexHref = (await page.evaluate(`(() => { const a = Array.from(document.querySelectorAll('.text_cell_render a')).find((x) => /Index/.test(x.textContent)); return a ? a.href : null; })()`)) as string | null;
+      expect(indexHref, 'the navigation line has an Index (README) link').not.toBeNull();
+      const readmePage = await context.newPage();
+      // As a click does it: with the notebook as Referer (the Notebook blocks Referer-less GETs of files).
+      const readme = await readmePage.goto(indexHref as string, { waitUntil: 'load', timeout: 30_000, referer: page.url() });
+      expect(readme?.status(), `${indexHref} answers`).toBe(200);
+      expect(await readmePage.textContent('body'), 'the README is what the Index link shows').toContain('npm start');
+      await readmePage.close();
+
+      await runAll(page);
+      const firstRun = await drawn(page, 1, 60_000);
+      const figureTotal = firstRun.length;
+      await runAll(page);
+      expect(await drawn(page, figureTotal, 60_000)).toHaveLength(figureTotal);
+      await closeAndSave(page);
+
+      page = await openFromFileList();
+      const reopened = await drawn(page, figureTotal, 15_000);
+      // The notebook scrolls inside its own panel, so a page screenshot shows only the top: take a figure.
+      await page.locator('.replication-workbook-figure').first().screenshot({ path: shots('reopened-first-figure') });
+      expect(reopened).toHaveLength(figureTotal);
+      for (const count of reopened) expect(count).toBeGreaterThan(0);
+
+      // Shut the kernel down, then reopen: the saved outputs still draw.
+      await page.evaluate(`Jupyter.notebook.kernel.kill()`);
+      await page.close();
+      page = await openFromFileList();
+      const afterKernelDied = await drawn(page, figureTotal, 15_000);
+      await page.locator('.replication-workbook-figure').last().screenshot({ path: shots('reopened-new-kernel-last-figure') });
+      expect(afterKernelDied).toHaveLength(figureTotal);
+      await page.close();
+      expect(pageErrors).toEqual([]);
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\nnpm start output (last 2,000 characters):\n${serverLog.slice(-2000)}`);
+    } finally {
+      await tree.close();
+    }
+  }, 420_000);
+});
+
+/**
+ * `npm run book`, checked as a reader sees it: the index lists the chapters in order, a
+ * chapter page draws every figure offline from the one shared plotly.js (no copy inline), its
+ * navigation leads back to the index and on to the next chapter, and its Hindi summary has
+ * Noto Sans Devanagari to render with. Two chapters keep the test quick; `npm run book` builds all.
+ */
+describe('the HTML book (npm run book)', () => {
+  const BOOK_NOTEBOOKS = ['00-getting-started.ipynb', '01-leader-follower.ipynb'];
+  let book: Book | null = null;
+
+  beforeAll(async () => {
+    if (!environment) throw new Error('the notebook environment was not prepared (see the first beforeAll error)');
+    // A private executed folder: the notebook test writes artifacts/executed/ at the same time.
+    book = await buildBook({ notebooks: BOOK_NOTEBOOKS, outDir: path.join(ARTIFACTS_DIR, 'book-test'), executedDir: path.join(ARTIFACTS_DIR, 'book-test-executed'), log: () => undefined });
+  }, 300_000);
+
+  test('index lists the chapters in order; a chapter draws every figure from the shared plotly.js, with navigation and a Devanagari font', async () => {
+    if (!context || !book) throw new Error('Chromium or the book is missing (see the beforeAll errors above)');
+    const built = book;
+    const chapter = built.chapters[1];
+    const chapterHtml = fs.readFileSync(path.join(built.outDir, chapter.page), 'utf8');
+    expect(chapterHtml, 'no inline plotly.js in a chapter').not.toContain('loaded once per kernel');
+    expect(chapterHtml.split(`<script src="${built.plotlyAsset}"></script>`).length - 1, 'the shared plotly.js, once').toBe(1);
+    expect(built.fontAssets.length, 'Noto Sans Devanagari is shipped with the book (Debian: fonts-noto-core)').toBeGreaterThan(0);
+
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
-      await page.goto(`${baseUrl}/notebooks/${NOTEBOOK}?token=${token}`, { waitUntil: 'load', timeout: 60_000 });
-      await page.waitForFunction(`Boolean(window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected())`, undefined, { timeout: 60_000 });
-      await page.evaluate(`Jupyter.notebook.execute_all_cells()`);
+      await page.goto(`file://${built.index}`, { waitUntil: 'load', timeout: 60_000 });
+      const listed = (await page.evaluate(`Array.from(document.querySelectorAll('#chapters + ol a')).map((a) => a.getAttribute('href'))`)) as string[];
+      expect(listed).toEqual(built.chapters.map((c) => c.page));
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'book-index.png'), fullPage: true });
+
+      await page.click(`a[href="${chapter.page}"]`);
+      await page.waitForLoadState('load');
       await page.waitForFunction(
-        `(() => {
-          const divs = Array.from(document.querySelectorAll('.replication-workbook-figure'));
-          return divs.length >= ${figureCount} && divs.every((div) => div.querySelector('.main-svg') !== null);
-        })()`,
+        `(() => { const divs = ${FIGURE_DIVS}; return divs.length === ${chapter.figureCount} && divs.every((div) => div.querySelector('.main-svg') !== null); })()`,
         undefined,
-        { timeout: 90_000 },
+        { timeout: 60_000 },
       );
-      const traceCounts = (await page.evaluate(`Array.from(document.querySelectorAll('.replication-workbook-figure')).map((div) =>
-        div.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .boxlayer .trace, .heatmaplayer .hm').length)`)) as number[];
-      const amd = (await page.evaluate(`typeof window.define === 'function' && Boolean(window.define.amd)`)) as boolean;
-      await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-classic-notebook.png'), fullPage: true });
-      expect(amd, 'the classic Notebook page has RequireJS').toBe(true);
-      expect(traceCounts).toHaveLength(figureCount);
+      const traceCounts = (await page.evaluate(`${FIGURE_DIVS}.map((div) => div.querySelectorAll(${JSON.stringify(TRACES)}).length)`)) as number[];
+      expect(traceCounts).toHaveLength(chapter.figureCount);
       for (const count of traceCounts) expect(count).toBeGreaterThan(0);
+
+      await page.evaluate(`document.fonts.ready`);
+      const devanagari = (await page.evaluate(`document.fonts.check('16px "Noto Sans Devanagari"', 'सारांश')`)) as boolean;
+      expect(devanagari, 'Noto Sans Devanagari is available to the page').toBe(true);
+      const navTargets = (await page.evaluate(`Array.from(document.querySelectorAll('.book-nav')[0].querySelectorAll('a')).map((a) => a.getAttribute('href'))`)) as string[];
+      expect(navTargets).toContain('index.html#chapters');
+      expect(navTargets).toContain(built.chapters[0].page);
+      const notebookLinks = (await page.evaluate(`Array.from(document.querySelectorAll('a[href$=".ipynb"]')).length`)) as number;
+      expect(notebookLinks, 'links between notebooks point at pages').toBe(0);
+      await page.locator('.replication-workbook-figure').first().screenshot({ path: path.join(ARTIFACTS_DIR, 'book-chapter-first-figure.png') });
       expect(pageErrors).toEqual([]);
     } finally {
       await page.close();

@@ -1,9 +1,10 @@
 /**
- * Running notebooks from tests: a private kernelspec in a temporary Jupyter data folder
- * (so a stale user registration can never decide the outcome), and scripts/run-notebook.py
- * to execute a notebook headless and report the first failing cell.
+ * Running notebooks from tests: the checkout's own kernelspec (in <project>/.jupyter, first on
+ * JUPYTER_PATH exactly as `npm start` puts it, so a user-wide registration by another clone can
+ * never decide the outcome), a temporary user data/runtime/config folder, and
+ * scripts/run-notebook.py to execute a notebook headless and report the first failing cell.
  */
-import { execFile } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -61,11 +62,11 @@ export function prepareNotebookEnvironment(): NotebookEnvironment {
     );
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-jupyter-'));
-  jupyterEnv.writeKernelSpec(dataDir);
+  jupyterEnv.registerProjectKernel();
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // JUPYTER_PATH comes first in Jupyter's search path; the data dir replaces ~/.local/share/jupyter.
-    JUPYTER_PATH: dataDir,
+    // PROJECT_JUPYTER_DIR first on JUPYTER_PATH, as `npm start` does it.
+    ...jupyterEnv.projectJupyterEnv(process.env),
+    // A private user data folder: the user's own kernelspecs and notebook signatures stay out of it.
     JUPYTER_DATA_DIR: dataDir,
     JUPYTER_RUNTIME_DIR: path.join(dataDir, 'runtime'),
     JUPYTER_CONFIG_DIR: path.join(dataDir, 'config'),
@@ -106,4 +107,35 @@ export function runPythonModule(environment: NotebookEnvironment, moduleArgs: st
       else resolve(stdout + stderr);
     });
   });
+}
+
+/**
+ * A copy of this checkout in `dest`, as a second clone would look: every tracked and untracked
+ * (not ignored) file, so uncommitted work is included, and `node_modules` as a symlink to this
+ * checkout's (no install). Nothing of `.jupyter/` or `artifacts/` is copied.
+ */
+export function copyCheckout(dest: string): void {
+  const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (listed.status !== 0) throw new Error(`copyCheckout needs git to list the project's files: ${listed.stderr}`);
+  for (const relative of listed.stdout.split('\0').filter(Boolean)) {
+    const from = path.join(PROJECT_ROOT, relative);
+    if (!fs.existsSync(from) || !fs.statSync(from).isFile()) continue; // deleted in the working copy
+    const to = path.join(dest, relative);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+  }
+  fs.symlinkSync(fs.realpathSync(path.join(PROJECT_ROOT, 'node_modules')), path.join(dest, 'node_modules'));
+}
+
+/**
+ * A notebook as committed (`git show HEAD:notebooks/NAME`), not the working copy: Jupyter
+ * autosaves a learner's outputs into the file, and that must not fail the learner's own
+ * `npm test`. A notebook not yet in HEAD (being added) or a checkout without git falls back
+ * to the working copy, which must then be clean as well.
+ */
+export function committedNotebookText(name: string, notebooksDir: string = NOTEBOOKS_DIR): { text: string; source: string } {
+  const relative = `notebooks/${name}`;
+  const shown = spawnSync('git', ['show', `HEAD:${relative}`], { cwd: path.dirname(notebooksDir), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (shown.status === 0 && shown.stdout) return { text: shown.stdout, source: `HEAD:${relative}` };
+  return { text: fs.readFileSync(path.join(notebooksDir, name), 'utf8'), source: `${relative} (working copy, not in HEAD)` };
 }

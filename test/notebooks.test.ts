@@ -1,5 +1,6 @@
 // Proves every committed notebook runs top to bottom headless with the project kernel, is
 // committed without outputs, and that the failure detector catches every kind of tslab error.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -9,6 +10,7 @@ import {
   NOTEBOOKS_DIR,
   describeFailure,
   listNotebooks,
+  committedNotebookText,
   prepareNotebookEnvironment,
   runNotebook,
 } from './notebook-harness';
@@ -34,19 +36,55 @@ interface NotebookJson {
   cells: Array<{ cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }>;
 }
 
+/** Indices of code cells that carry outputs or execution counts (none in a clean notebook). */
+function dirtyCodeCells(notebook: NotebookJson): number[] {
+  return notebook.cells
+    .map((cell, index) => ({ cell, index }))
+    .filter(({ cell }) => cell.cell_type === 'code' && ((cell.outputs ?? []).length > 0 || (cell.execution_count ?? null) !== null))
+    .map(({ index }) => index);
+}
+
+describe('a learner who ran and saved the notebooks', () => {
+  test('still passes the no-outputs check: it reads what is committed, not the autosaved working copy', () => {
+    // A git checkout with one committed, clean notebook, then saved with outputs as Jupyter autosaves it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-saved-'));
+    try {
+      const git = (...args: string[]) => {
+        const result = spawnSync('git', ['-c', 'user.name=learner', '-c', 'user.email=learner@example.invalid', ...args], { cwd: dir, encoding: 'utf8' });
+        if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+      };
+      fs.mkdirSync(path.join(dir, 'notebooks'));
+      const clean = { cells: [{ cell_type: 'code', source: 'const x = 1;', outputs: [], execution_count: null }], metadata: { kernelspec: { name: 'replication-workbook' } } };
+      const file = path.join(dir, 'notebooks', '00-probe.ipynb');
+      fs.writeFileSync(file, JSON.stringify(clean));
+      git('init', '-q');
+      git('add', '.');
+      git('commit', '-q', '-m', 'clean');
+      const saved = { ...clean, cells: [{ ...clean.cells[0], outputs: [{ output_type: 'stream', name: 'stdout', text: '1' }], execution_count: 1 }] };
+      fs.writeFileSync(file, JSON.stringify(saved));
+
+      const committed = committedNotebookText('00-probe.ipynb', path.join(dir, 'notebooks'));
+      expect(committed.source).toBe('HEAD:notebooks/00-probe.ipynb');
+      expect(dirtyCodeCells(JSON.parse(committed.text) as NotebookJson)).toEqual([]);
+      // The working copy really is dirty: the old check would have failed here.
+      expect(dirtyCodeCells(JSON.parse(fs.readFileSync(file, 'utf8')) as NotebookJson)).toEqual([0]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('committed notebooks', () => {
   test('there is at least one notebook to run', () => {
     expect(notebooks.length).toBeGreaterThan(0);
   });
 
   test.each(notebooks)('%s is committed without outputs or execution counts, for the project kernel', (name) => {
-    const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as NotebookJson;
-    expect(notebook.metadata.kernelspec?.name, `${name}: metadata.kernelspec.name`).toBe('replication-workbook');
-    const dirty = notebook.cells
-      .map((cell, index) => ({ cell, index }))
-      .filter(({ cell }) => cell.cell_type === 'code' && ((cell.outputs ?? []).length > 0 || (cell.execution_count ?? null) !== null))
-      .map(({ index }) => index);
-    expect(dirty, `${name}: cells with outputs or execution counts (clear them before committing)`).toEqual([]);
+    const committed = committedNotebookText(name);
+    const notebook = JSON.parse(committed.text) as NotebookJson;
+    expect(notebook.metadata.kernelspec?.name, `${committed.source}: metadata.kernelspec.name`).toBe('replication-workbook');
+    const dirty = dirtyCodeCells(notebook);
+    expect(dirty, `${committed.source}: cells with outputs or execution counts (clear them before committing)`).toEqual([]);
   });
 
   test.each(notebooks)('%s opens with a navigation line whose links resolve, and has a Hindi summary and exercises', (name) => {
@@ -137,6 +175,30 @@ describe('files appearing while a notebook is open', () => {
       expect(report.ok, describeFailure('timers.ipynb', report)).toBe(true);
     } finally {
       fs.rmSync(probeDir, { recursive: true, force: true });
+    }
+  }, NOTEBOOK_TIMEOUT_MS);
+});
+
+describe('errors a learner sees', () => {
+  test('a typo in an option shows as the one precise OptionError line, with no preamble about a compiled .js file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-typo-'));
+    try {
+      const file = path.join(dir, 'typo.ipynb');
+      // The error is thrown inside lib/ (compiled by tslab to a .js file that exists only in memory).
+      writeNotebook(file, ["import { checkOneOf } from './lib/util';\ncheckOneOf('ack', 'sycn', ['async', 'semi-sync', 'sync']);"]);
+      const out = path.join(dir, 'out', 'typo.ipynb');
+      const report = await runNotebook(ready(), file, out);
+      expect(report.failure?.kind).toBe('error');
+      const executed = JSON.parse(fs.readFileSync(out, 'utf8')) as { cells: Array<{ outputs: Array<{ name?: string; text?: string | string[] }> }> };
+      const stderr = executed.cells[0].outputs
+        .filter((output) => output.name === 'stderr')
+        .map((output) => (Array.isArray(output.text) ? output.text.join('') : output.text ?? ''))
+        .join('');
+      expect(stderr.trim().split('\n'), `stderr was:\n${stderr}`).toHaveLength(1);
+      expect(stderr.trim()).toMatch(/^OptionError: ack\b.*"sycn"/);
+      expect(stderr).not.toMatch(/\.js:\d+/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   }, NOTEBOOK_TIMEOUT_MS);
 });

@@ -58,6 +58,12 @@ export function barFigure<T extends object>(o: BarOptions<T>): Figure {
       showlegend: labels !== null,
       x: order,
       y,
+      // Side by side, a bar of height 0 is invisible and reads as missing data: print its 0
+      // (a missing pair, null, stays blank). Stacked, the other segments show the category
+      // exists, and a 0 above the stack could not say which series it belongs to.
+      text: y.map((v) => (v === 0 && barmode === 'group' ? '0' : '')),
+      textposition: 'outside',
+      cliponaxis: false,
       marker: { color: seriesColor(i) },
     };
   });

@@ -8,16 +8,27 @@
  *   JupyterLab without the extension, and nbconvert's static HTML export;
  * - `text/plain` naming the figure, for consoles and `jupyter execute` logs.
  *
- * plotly.js itself (~4.9 MB minified) travels inside the HTML of the FIRST figure a
- * kernel shows; later figures wait for `window.Plotly`. So an executed notebook or its
- * HTML export carries the library once, not once per figure.
+ * plotly.js reaches the page in two ways, so a figure draws whenever its output is shown:
+ * - from the Jupyter server: the kernel writes the minified library once to the checkout's
+ *   Jupyter folder (`.jupyter/nbextensions/replication-workbook/`, on JUPYTER_PATH under
+ *   `npm start`), which the server serves at `<base_url>nbextensions/replication-workbook/`.
+ *   Every figure that finds no `window.Plotly` asks for it there, so a notebook reopened
+ *   after its cells were re-run (the output that carried the library is gone), or after the
+ *   kernel died, still draws;
+ * - inline, as the fallback for pages with no such server (an HTML export, VS Code, a
+ *   Jupyter started elsewhere): plotly.js (~4.9 MB minified) travels inside the HTML of the
+ *   FIRST figure a kernel shows, so an executed notebook carries the library once, not once
+ *   per figure.
  *
  * Outside a tslab kernel (vitest, tsx scripts) nothing is displayed: a one-line text
  * summary is printed instead, and tests install their own sink with `setDisplaySink`.
  */
 import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Figure } from './figure';
 import { plotlyLibrary } from './plotly-bundle';
+import type { PlotlyLibrary } from './plotly-bundle';
 import { tableHtml } from './table-html';
 import type { DataFrameLike, TableHtmlOptions } from './table-html';
 
@@ -158,6 +169,59 @@ export function layoutWithSeed(fig: Figure): Record<string, unknown> {
 
 const PLOTLY_CONFIG = { responsive: true, displaylogo: false };
 
+/** Where the Jupyter server serves plotly.js from, relative to its base URL. */
+export function servedPlotlyPath(library: PlotlyLibrary): string {
+  return `nbextensions/replication-workbook/plotly-${library.version}${library.minified ? '.min' : ''}.js`;
+}
+
+/** The project root: two folders up from lib/viz, or the kernel's working directory. */
+function projectRoot(): string {
+  const fromHere = path.resolve(__dirname, '..', '..');
+  return fs.existsSync(path.join(fromHere, 'package.json')) ? fromHere : process.cwd();
+}
+
+/**
+ * Put plotly.js into the checkout's Jupyter folder (once; atomically, so a server never
+ * serves half a file), where `npm start`'s Jupyter serves it. Returns false when the folder
+ * cannot be written; figures then rely on the inline copy.
+ */
+export function ensureServedPlotly(library: PlotlyLibrary = plotlyLibrary()): boolean {
+  const file = path.join(projectRoot(), '.jupyter', ...servedPlotlyPath(library).split('/'));
+  try {
+    if (fs.existsSync(file)) return true;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, library.code);
+    fs.renameSync(temporary, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Browser code shared by every figure: when `window.Plotly` is missing, ask the Jupyter
+ * server that serves this page for plotly.js (once per page). The base URL comes from the
+ * classic Notebook's `<body data-base-url>` or JupyterLab / Notebook 7's `#jupyter-config-data`;
+ * a page without either (an HTML export, VS Code) has no such server and waits for the inline copy.
+ */
+function plotlyRequestScript(servedPath: string): string {
+  return (
+    `  function requestPlotly() {\n` +
+    `    if (window.Plotly || window.__replicationWorkbookPlotlyRequested) return;\n` +
+    `    var base = document.body && document.body.getAttribute('data-base-url');\n` +
+    `    var config = document.getElementById('jupyter-config-data');\n` +
+    `    if (!base && config) { try { base = JSON.parse(config.textContent || '{}').baseUrl; } catch (ignored) { base = null; } }\n` +
+    `    if (!base) return;\n` +
+    `    window.__replicationWorkbookPlotlyRequested = true;\n` +
+    `    var script = document.createElement('script');\n` +
+    `    script.src = base.replace(/\\/?$/, '/') + ${JSON.stringify(servedPath)};\n` +
+    `    script.async = true;\n` +
+    `    document.head.appendChild(script);\n` +
+    `  }\n`
+  );
+}
+
 /** The display bundle for a figure; `includeLibrary` puts plotly.js in front of it. */
 export function figureBundle(fig: Figure, includeLibrary: boolean): DisplayBundle {
   if (!fig || !Array.isArray(fig.data) || !fig.layout || typeof fig.layout !== 'object') {
@@ -169,7 +233,8 @@ export function figureBundle(fig: Figure, includeLibrary: boolean): DisplayBundl
   const heightPx = typeof layout.height === 'number' ? layout.height : DEFAULT_FIGURE_HEIGHT_PX;
   const title = titleText(layout);
   const seedNote = fig.seed === null || fig.seed === undefined ? '' : ` (seed ${fig.seed})`;
-  const library = includeLibrary ? `<script type="text/javascript">\n${plotlyLibrary().code}</script>\n` : '';
+  const plotly = plotlyLibrary();
+  const library = includeLibrary ? `<script type="text/javascript">\n${plotly.code}</script>\n` : '';
   // The drawing script polls briefly: a front end may run an output's scripts before it
   // attaches the output to the page (so the div is not found yet), and plotly.js may
   // still be loading when a later figure's script runs.
@@ -180,16 +245,18 @@ export function figureBundle(fig: Figure, includeLibrary: boolean): DisplayBundl
     `  var figure = ${jsonForScript(plotlyJson)};\n` +
     `  var id = ${JSON.stringify(elementId)};\n` +
     `  var waitedMs = 0;\n` +
+    plotlyRequestScript(servedPlotlyPath(plotly)) +
     `  function attempt() {\n` +
     `    var element = document.getElementById(id);\n` +
     `    if (element && window.Plotly && window.Plotly.newPlot) {\n` +
     `      window.Plotly.newPlot(element, figure.data, figure.layout, figure.config);\n` +
     `    } else if (waitedMs < ${WAIT_FOR_PLOTLY_MS}) {\n` +
+    `      if (!window.Plotly) requestPlotly();\n` +
     `      waitedMs += 50; setTimeout(attempt, 50);\n` +
     `    } else if (element) {\n` +
     `      element.style.height = 'auto';\n` +
     `      element.textContent = 'plotly.js is not loaded on this page, so this figure (' + ${jsonForScript(title)} + ') cannot be drawn. ' +\n` +
-    `        'Run reloadPlotlyOnNextShow() from ./lib/viz and re-run this cell, or restart the kernel and run all cells.';\n` +
+    `        'Open the notebook from \\u0060npm start\\u0060 (it serves plotly.js), or run reloadPlotlyOnNextShow() from ./lib/viz and re-run this cell.';\n` +
     `    }\n` +
     `  }\n` +
     `  attempt();\n` +
@@ -210,6 +277,8 @@ export function figureBundle(fig: Figure, includeLibrary: boolean): DisplayBundl
 export function show(fig: Figure): void {
   const current = state();
   const includeLibrary = !current.plotlyLoaded;
+  // Inside a kernel, make sure the Jupyter server can serve plotly.js to later page loads.
+  if (includeLibrary && !current.sink && tslabSink()) ensureServedPlotly();
   const bundle = figureBundle(fig, includeLibrary);
   emit(bundle);
   // Only a sink that really took the bundle counts as "library sent".

@@ -64,12 +64,11 @@ export function checkPercentiles(builder: string, percentiles: unknown): number[
  */
 export function percentileMarkers(groups: readonly SampleGroup[], percentiles: readonly number[], xTitle: string): { shapes: Shape[]; annotations: Annotation[] } {
   const shapes: Shape[] = [];
-  const annotations: Annotation[] = [];
   const unit = unitOf(xTitle);
-  let row = 0;
   let min = Infinity;
   let max = -Infinity;
   for (const g of groups) for (const v of g.values) { if (v < min) min = v; if (v > max) max = v; }
+  const labels: Array<{ x: number; text: string; color: string }> = [];
   groups.forEach((g, gi) => {
     const sorted = sortedCopy(g.values);
     for (const p of percentiles) {
@@ -77,9 +76,41 @@ export function percentileMarkers(groups: readonly SampleGroup[], percentiles: r
       const color = seriesColor(gi);
       const prefix = g.name === '' ? '' : `${g.name} `;
       shapes.push(verticalLine(x, color));
-      const side = x > (min + max) / 2 ? 'left' : 'right';
-      annotations.push(topLabel(x, `${prefix}P${p} = ${formatNumber(x)}${unit ? ' ' + unit : ''}`, color, row++, side));
+      labels.push({ x, text: `${prefix}P${p} = ${formatNumber(x)}${unit ? ' ' + unit : ''}`, color });
     }
   });
-  return { shapes, annotations };
+  return { shapes, annotations: placeLabels(labels, min, max) };
+}
+
+/** Width of the plot area assumed when placing labels (px); figures are 700–1000 px wide. */
+const ASSUMED_PLOT_WIDTH_PX = 700;
+/** Approximate width of one character of a 10 px label (px). */
+const LABEL_CHAR_WIDTH_PX = 6;
+const LABEL_GAP_PX = 6;
+
+/**
+ * Top labels for vertical lines, placed so that no two overlap: from left to right, each label
+ * sits beside its line (right of it, or left of it past the middle, so it does not stretch the
+ * axis) on the highest row where it clears every label already on that row. Widths are
+ * estimated from the text length against an assumed plot width; the white background keeps a
+ * label readable where it crosses another line.
+ */
+export function placeLabels(labels: ReadonlyArray<{ x: number; text: string; color: string }>, min: number, max: number): Annotation[] {
+  const span = max > min ? max - min : 1;
+  const pxPerUnit = ASSUMED_PLOT_WIDTH_PX / span;
+  const rowsTaken: Array<Array<[number, number]>> = [];
+  const ordered = labels.map((label, index) => ({ ...label, index })).sort((a, b) => a.x - b.x || a.index - b.index);
+  const placed: Array<{ index: number; annotation: Annotation }> = [];
+  for (const label of ordered) {
+    const side: 'left' | 'right' = label.x > (min + max) / 2 ? 'left' : 'right';
+    const start = (label.x - min) * pxPerUnit;
+    const width = label.text.length * LABEL_CHAR_WIDTH_PX + 4;
+    const extent: [number, number] = side === 'right' ? [start, start + width] : [start - width, start];
+    let row = 0;
+    while (row < rowsTaken.length && rowsTaken[row].some(([a, b]) => extent[0] < b + LABEL_GAP_PX && a < extent[1] + LABEL_GAP_PX)) row++;
+    if (row === rowsTaken.length) rowsTaken.push([]);
+    rowsTaken[row].push(extent);
+    placed.push({ index: label.index, annotation: { ...topLabel(label.x, label.text, label.color, row, side), bgcolor: 'rgba(255,255,255,0.85)' } });
+  }
+  return placed.sort((a, b) => a.index - b.index).map((entry) => entry.annotation);
 }

@@ -23,7 +23,7 @@ export interface HeatmapOptions<T extends object> {
   /** Numeric field with the cell value, e.g. 'rttMs'. */
   value?: keyof T & string;
   title: string;
-  /** Colour-bar title with unit, e.g. "RTT (ms)". */
+  /** Colour-bar title with unit, e.g. "RTT (ms)"; with categories just a name, e.g. "alert state". */
   colorTitle: string;
   /** Column axis title, e.g. "to region"; default the column field, or "column". */
   xTitle?: string;
@@ -32,8 +32,40 @@ export interface HeatmapOptions<T extends object> {
   seed: number | null;
   /** Cell text: true (default) prints each value, false none, or a matrix of strings like z. */
   text?: boolean | ReadonlyArray<ReadonlyArray<string>>;
-  /** A plotly colour scale name; default 'Viridis'. */
+  /** A plotly colour scale name; default 'Viridis'. Not with categories. */
   colorscale?: string;
+  /**
+   * Discrete states instead of a continuous quantity: value k (an integer 0 … n-1) means
+   * categories[k], e.g. ['inactive', 'pending', 'firing']. The colour bar then shows one
+   * block per state with its name, and hovering names the state.
+   */
+  categories?: readonly string[];
+  /** One CSS colour per category (default: light grey to dark red, in order). */
+  categoryColors?: readonly string[];
+}
+
+/** Ordinal colours for discrete states, from "nothing" (light grey) to "worst" (dark red). */
+const CATEGORY_RAMP = ['#eeeeee', '#fdd49e', '#fc8d59', '#d7301f', '#7f0000', '#3f007d'];
+
+/** n colours from the ramp: its ends always, evenly spaced in between. */
+function defaultCategoryColors(n: number): string[] {
+  if (n === 1) return [CATEGORY_RAMP[0]];
+  if (n > CATEGORY_RAMP.length) return Array.from({ length: n }, (_, k) => CATEGORY_RAMP[k % CATEGORY_RAMP.length]);
+  const picks = n === 2 ? [0, 3] : n === 3 ? [0, 1, 3] : Array.from({ length: n }, (_, k) => k);
+  return picks.map((k) => CATEGORY_RAMP[k]);
+}
+
+/**
+ * A stepped colour scale where each integer value 0 … n-1 has one flat colour band (plotly's
+ * scales are continuous; repeating each colour at both ends of its band makes the steps).
+ */
+function steppedColorscale(colors: readonly string[]): Array<[number, string]> {
+  const n = colors.length;
+  const scale: Array<[number, string]> = [];
+  colors.forEach((color, k) => {
+    scale.push([k / n, color], [(k + 1) / n, color]);
+  });
+  return scale;
 }
 
 const BUILDER = 'heatmapFigure';
@@ -106,13 +138,40 @@ function cellText<T extends object>(o: HeatmapOptions<T>, m: Matrix): string[][]
   return (text as string[][]).map((line) => line.slice());
 }
 
+function applyCategories<T extends object>(o: HeatmapOptions<T>, m: Matrix, trace: Record<string, unknown>, titles: { xTitle: string; yTitle: string; colorTitle: string }): void {
+  const categories = o.categories as unknown;
+  if (!Array.isArray(categories) || categories.length === 0 || !categories.every((c) => typeof c === 'string' && c !== '')) {
+    throw optionError(BUILDER, 'categories', categories, 'allowed: a non-empty array of state names, e.g. ["inactive", "pending", "firing"]');
+  }
+  if (o.colorscale !== undefined) throw optionError(BUILDER, 'colorscale', o.colorscale, 'allowed: no colorscale with categories (use categoryColors)');
+  const n = categories.length;
+  const colors = o.categoryColors === undefined ? defaultCategoryColors(n) : (o.categoryColors as unknown);
+  if (!Array.isArray(colors) || colors.length !== n || !colors.every((c) => typeof c === 'string' && c !== '')) {
+    throw optionError(BUILDER, 'categoryColors', colors, `allowed: ${n} CSS colours, one per category`);
+  }
+  m.z.forEach((line, r) => line.forEach((v, c) => {
+    if (v !== null && (!Number.isInteger(v) || v < 0 || v >= n)) {
+      throw optionError(BUILDER, `value at (${m.rows[r]}, ${m.columns[c]})`, v, `allowed: an integer 0 … ${n - 1} (an index into categories)`);
+    }
+  }));
+  const names = categories as string[];
+  trace.colorscale = steppedColorscale(colors as string[]);
+  trace.zmin = -0.5;
+  trace.zmax = n - 0.5;
+  trace.colorbar = { title: { text: titles.colorTitle }, tickmode: 'array', tickvals: names.map((_, k) => k), ticktext: names, len: Math.min(1, 0.25 + 0.12 * n) };
+  trace.customdata = m.z.map((line) => line.map((v) => (v === null ? '' : names[v])));
+  trace.hovertemplate = `${titles.yTitle}: %{y}<br>${titles.xTitle}: %{x}<br>${titles.colorTitle}: %{customdata}<extra></extra>`;
+  if (o.text === undefined || o.text === true) trace.text = trace.customdata;
+}
+
 export function heatmapFigure<T extends object>(o: HeatmapOptions<T>): Figure {
   if ((o.z === undefined) === (o.records === undefined)) {
     throw optionError(BUILDER, 'z', o.z, 'allowed: give either z (with rows and columns) or records (with row, column and value), exactly one');
   }
   const m = o.z !== undefined ? matrixFromZ(o) : matrixFromRecords(o);
   const title = checkTitle(BUILDER, 'title', o.title);
-  const colorTitle = checkAxisTitle(BUILDER, 'colorTitle', o.colorTitle);
+  // Named states carry no unit ("alert state"); a measured quantity does ("RTT (ms)").
+  const colorTitle = o.categories !== undefined ? checkTitle(BUILDER, 'colorTitle', o.colorTitle) : checkAxisTitle(BUILDER, 'colorTitle', o.colorTitle);
   const xTitle = checkTitle(BUILDER, 'xTitle', o.xTitle === undefined ? (o.column === undefined ? 'column' : String(o.column)) : o.xTitle);
   const yTitle = checkTitle(BUILDER, 'yTitle', o.yTitle === undefined ? (o.row === undefined ? 'row' : String(o.row)) : o.yTitle);
   const seed = checkSeed(BUILDER, o.seed);
@@ -132,6 +191,7 @@ export function heatmapFigure<T extends object>(o: HeatmapOptions<T>): Figure {
     trace.text = text;
     trace.texttemplate = '%{text}';
   }
+  if (o.categories !== undefined) applyCategories(o, m, trace, { xTitle, yTitle, colorTitle });
   return {
     data: [trace],
     layout: baseLayout({

@@ -42,6 +42,8 @@ const HIGHLIGHT_COLOR = '#ff7f0e';
 const MIN_BAR_SHARE = 0.006;
 /** Up to this many operations, each bar also carries its short description as text. */
 const LABELLED_OPERATIONS_MAX = 40;
+/** Offending operations named in a callout beside their red bar (the rest only on hover). */
+const OFFENDING_CALLOUTS_MAX = 4;
 
 type Style = 'completed' | 'open' | 'offending' | 'highlight';
 
@@ -160,11 +162,24 @@ export function historyTimelineFigure(o: HistoryTimelineOptions): Figure {
   }
 
   const title = o.title !== undefined ? checkTitle(BUILDER, 'title', o.title) : defaultTitle(history, processes.length, result);
+  // A red bar is often too short for its text inside: name each offending operation in a
+  // callout with an arrow (the first few; hovering still describes every bar).
+  const callouts = groups.offending.slice(0, OFFENDING_CALLOUTS_MAX).map((i, k) => {
+    const op = ops[i];
+    const end = op.return === null ? endMs : op.return;
+    return {
+      text: `✗ op ${i}: ${escapeHover(shortLabel(op))}`,
+      xref: 'x', yref: 'y', x: op.call + Math.max(end - op.call, minWidthMs) / 2, y: rowOf(op),
+      showarrow: true, arrowhead: 2, arrowcolor: OFFENDING_COLOR, ax: -50, ay: -26 - 14 * (k % 2),
+      font: { size: 11, color: '#7f0000' }, bgcolor: 'rgba(255,255,255,0.9)', bordercolor: OFFENDING_COLOR, borderwidth: 1,
+    };
+  });
   const layout = baseLayout({
     title,
     xTitle: timeAxisTitle,
     yTitle: 'client (process)',
     seed,
+    annotations: callouts,
     xaxis: { range: [firstMs - spanMs * 0.02, endMs], zeroline: false },
     yaxis: { type: 'category', categoryorder: 'array', categoryarray: processes.map((p) => `client ${p}`), autorange: 'reversed' },
     extra: {

@@ -25,3 +25,5 @@ export { percentile, summarize } from '../stats/percentiles';
 export type { Summary } from '../stats/percentiles';
 export { unitOf } from './option-checks';
 export * from './txn-cycle';
+export { plotlyLibrary } from './plotly-bundle';
+export type { PlotlyLibrary } from './plotly-bundle';

@@ -19,13 +19,16 @@ export function seriesColor(index: number): string {
 export type Annotation = Record<string, unknown>;
 export type Shape = Record<string, unknown>;
 
-/** The small grey "seed N" note at the bottom-right, below the plot area. */
+/**
+ * The small grey "seed N" note at the top-right, just above the plot area. (Below the plot it
+ * collided with rotated tick labels and long axis titles, whose height plotly decides.)
+ */
 export function seedAnnotation(seed: number): Annotation {
   return {
     text: `seed ${seed}`,
     name: 'seed',
-    xref: 'paper', yref: 'paper', x: 1, y: 0,
-    xanchor: 'right', yanchor: 'top', yshift: -42,
+    xref: 'paper', yref: 'paper', x: 1, y: 1,
+    xanchor: 'right', yanchor: 'bottom', yshift: 4,
     showarrow: false,
     font: { size: 10, color: '#888888' },
   };
@@ -58,8 +61,6 @@ export function baseLayout(o: BaseLayoutOptions): Record<string, unknown> {
     yaxis: axis(o.yTitle, o.yaxis),
     shapes: o.shapes || [],
     annotations,
-    // Room below the x-axis title for the seed note.
-    margin: { b: 80 },
     hovermode: 'closest',
     ...(o.extra || {}),
   };

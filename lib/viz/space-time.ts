@@ -27,7 +27,17 @@ export interface SpaceTimeOptions {
   toMs?: number;
   /** Most messages (and, separately, most log lines) drawn; more is an error asking for a narrower window. Default 400. */
   maxMessages?: number;
+  /**
+   * Print each message's label (e.g. "append", "ack") at the middle of its arrow. Default:
+   * on when at most MESSAGE_LABELS_MAX (30) messages are drawn, where labels stay readable.
+   */
+  messageLabels?: boolean;
 }
+
+/** Up to this many messages, each arrow carries its label by default. */
+export const MESSAGE_LABELS_MAX = 30;
+/** Longer labels are cut, so a label stays near its own arrow. */
+const MESSAGE_LABEL_CHARS_MAX = 16;
 
 const BUILDER = 'spaceTimeFigure';
 const KINDS = ['send', 'deliver', 'drop', 'fault', 'log'];
@@ -185,6 +195,22 @@ export function spaceTimeFigure(o: SpaceTimeOptions): Figure {
 
   const data: Array<Record<string, unknown>> = [];
   if (delivered.x.length > 0) data.push(delivered.trace('delivered', DELIVER_COLOR, 'solid'));
+  const labelMessages = o.messageLabels === undefined ? drawnOutcomes.length <= MESSAGE_LABELS_MAX : o.messageLabels === true;
+  if (labelMessages && drawnOutcomes.length > 0) {
+    // One text-only trace at the middle of every arrow (a dropped one ends half-way, so its
+    // middle is a quarter of the way), hover left to the arrows themselves.
+    const middles = drawnOutcomes.map(({ send, end }) => {
+      const y0 = lane(send.from);
+      const y1 = end.kind === 'deliver' ? lane(send.to) : lane(send.from) + (lane(send.to) - lane(send.from)) / 2;
+      return { x: (send.timeMs + end.timeMs) / 2, y: (y0 + y1) / 2, color: end.kind === 'deliver' ? DELIVER_COLOR : DROP_COLORS[end.reason] || FAULT_COLOR };
+    });
+    data.push({
+      type: 'scatter', mode: 'text', name: 'message labels', showlegend: false, hoverinfo: 'skip',
+      x: middles.map((m) => m.x), y: middles.map((m) => m.y),
+      text: drawnOutcomes.map(({ send }) => (send.label.length > MESSAGE_LABEL_CHARS_MAX ? send.label.slice(0, MESSAGE_LABEL_CHARS_MAX - 1) + '…' : send.label)),
+      textposition: 'top center', textfont: { size: 9, color: middles.map((m) => m.color) },
+    });
+  }
   dropped.forEach((segments, reason) => data.push(segments.trace(`dropped (${reason})`, DROP_COLORS[reason] || FAULT_COLOR, 'dot')));
   if (inFlight.length > 0) {
     data.push({

@@ -33,6 +33,13 @@ export interface TimeSeriesOptions<T extends object> {
   seed: number | null;
   thresholds?: readonly Threshold[];
   mode?: LineMode;
+  /**
+   * Field printed beside each point, e.g. 'forMs' when every point of a trade-off curve is one
+   * setting: the reader sees which setting each point is without hovering. Implies markers.
+   */
+  pointLabel?: keyof T & string;
+  /** Unit appended to each point label, e.g. 'ms'. */
+  pointLabelUnit?: string;
 }
 
 const BUILDER = 'timeSeriesFigure';
@@ -48,11 +55,16 @@ export function timeSeriesFigure<T extends object>(o: TimeSeriesOptions<T>): Fig
   const xs = numericColumn(BUILDER, 'x', records, o.x);
   const ys = numericColumn(BUILDER, 'y', records, o.y);
   const labels = o.series === undefined ? null : labelColumn(BUILDER, 'series', records, o.series);
+  const pointLabels = o.pointLabel === undefined ? null : labelColumn(BUILDER, 'pointLabel', records, o.pointLabel);
+  if (o.pointLabelUnit !== undefined && typeof o.pointLabelUnit !== 'string') {
+    throw optionError(BUILDER, 'pointLabelUnit', o.pointLabelUnit, 'allowed: a unit such as "ms"');
+  }
+  const unitSuffix = o.pointLabelUnit ? ` ${o.pointLabelUnit}` : '';
 
   const data = groupIndices(labels, records.length).map((group, i) => {
     // Lines are drawn in x order whatever order the records came in; the sort is stable.
     const order = group.indices.slice().sort((a, b) => xs[a] - xs[b]);
-    return {
+    const trace: Record<string, unknown> = {
       type: 'scatter',
       mode,
       name: group.name,
@@ -62,6 +74,13 @@ export function timeSeriesFigure<T extends object>(o: TimeSeriesOptions<T>): Fig
       line: { color: seriesColor(i), width: 1.5 },
       marker: { color: seriesColor(i), size: 5 },
     };
+    if (pointLabels !== null) {
+      trace.mode = `${mode === 'lines' ? 'lines+markers' : mode}+text`;
+      trace.text = order.map((k) => `${pointLabels[k]}${unitSuffix}`);
+      trace.textposition = 'top right';
+      trace.textfont = { size: 10, color: seriesColor(i) };
+    }
+    return trace;
   });
 
   const shapes: Array<Record<string, unknown>> = [];

@@ -44,7 +44,7 @@ describe('spaceTimeFigure', () => {
     const nodeDown = byName(fig, 'dropped (node-down)');
     expect(nodeDown.x).toEqual([15, 29, null]);
     expect(nodeDown.y).toEqual([1, 0.5, null]);
-    expect(fig.data).toHaveLength(5); // delivered, 2 drop reasons, faults, logs
+    expect(fig.data).toHaveLength(6); // delivered, message labels, 2 drop reasons, faults, logs
   });
 
   it('marks faults on their lanes, shades the down time, and shows log lines with their text', () => {

@@ -25,7 +25,7 @@ describe('timeSeriesFigure', () => {
     expect(fig.data[1].y).toEqual([30, 40]);
   });
 
-  it('puts units in both axis titles and notes the seed at the bottom-right', () => {
+  it('puts units in both axis titles and notes the seed at the top-right, above the plot (clear of rotated tick labels)', () => {
     const fig = timeSeriesFigure(base);
     const layout = fig.layout as any;
     expect(layout.xaxis.title.text).toMatch(/\(ms\)$/);
@@ -33,7 +33,8 @@ describe('timeSeriesFigure', () => {
     expect(fig.seed).toBe(42);
     const note = layout.annotations.find((a: any) => a.text === 'seed 42');
     expect(note).toMatchObject({ x: 1, xanchor: 'right', xref: 'paper', yref: 'paper' });
-    expect(note.y).toBeLessThanOrEqual(0);
+    expect(note.y).toBe(1);
+    expect(note.yanchor).toBe('bottom');
   });
 
   it('leaves the seed note out when seed is null', () => {
