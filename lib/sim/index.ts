@@ -12,3 +12,4 @@ export * from './trace-hash';
 export * from './simulation';
 export * from './fault-schedule';
 export * from './experiments';
+export { copyMessage } from './message-copy';
