@@ -189,13 +189,16 @@ export function opsFromRecords(workload: TxnWorkload, records: readonly unknown[
     if (!Array.isArray(r.ops)) throw new TxnHistoryError(`${where}.ops: got ${JSON.stringify(r.ops)}; allowed: a list of micro-ops`);
     const mops = (r.ops as unknown[]).map((m, j) => checkMop(workload, `${where}.ops[${j}]`, m, r.outcome === 'committed'));
     const invokeValue = mops.map((m) => (m[0] === 'r' ? (['r', m[1], null] as Mop) : m));
-    events.push({ timeMs: r.callMs, order: 0, op: { process: r.process, type: 'invoke', value: invokeValue, time: r.callMs } });
+    const callMs = r.callMs as number;
+    events.push({ timeMs: callMs, order: 0, op: { process: r.process, type: 'invoke', value: invokeValue, time: callMs } });
     const type = r.outcome === 'committed' ? 'ok' : r.outcome === 'aborted' ? 'fail' : 'info';
     if (r.returnMs === null && type !== 'info') {
       throw new TxnHistoryError(`${where}: outcome ${r.outcome} needs a returnMs; allowed: returnMs null only with outcome "unknown"`);
     }
-    const at = r.returnMs === null ? Infinity : r.returnMs;
-    events.push({ timeMs: at, order: 1, op: { process: r.process, type, value: mops, time: r.returnMs ?? undefined } });
+    // Typed once here: narrowing through the checks above differs between TypeScript versions (tslab's).
+    const returnMs = r.returnMs as number | null;
+    const at = returnMs === null ? Infinity : returnMs;
+    events.push({ timeMs: at, order: 1, op: { process: r.process, type, value: mops, time: returnMs ?? undefined } });
   });
   // By time. At one instant, invocations come before completions (equal times count as
   // concurrent), except that a process which completes a transaction at that instant and starts

@@ -99,7 +99,13 @@ export async function recordListAppendHistory(cluster: LocalPgCluster, options: 
   const transactions: PgTransactionRecord[] = [];
   const connections: Client[] = [];
   try {
-    for (let c = 0; c < clients; c++) connections.push(await cluster.connect(server));
+    for (let c = 0; c < clients; c++) {
+      const db = await cluster.connect(server);
+      // Deadlocks between appenders are found after deadlock_timeout (1 s by default); a short
+      // one keeps a run to seconds. Superuser-only: a plain user keeps the server's setting.
+      await db.query(`SET deadlock_timeout = '50ms'`).catch(() => undefined);
+      connections.push(db);
+    }
     await Promise.all(connections.map(async (db, process) => {
       for (const plan of plans[process]) {
         const callMs = nowMs();
