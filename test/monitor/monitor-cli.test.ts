@@ -53,7 +53,15 @@ describe('npm run monitor', () => {
     const port = await freePort();
     const run = launch({ PORT: String(port), MONITORING_INTERVAL_SECONDS: '0.2' });
     await waitFor(() => run.output().includes('monitor listening on'), run.output);
-    const metrics = (await request(`http://127.0.0.1:${port}`, '/metrics')).body;
+    // "listening" is logged before the first sample is ingested: poll until a scrape has every follower.
+    const patternFor = (replica: string) => new RegExp(`replication_lag_seconds\\{replica="${replica}",region="[a-z]+",stage="replay"\\} [0-9.e-]+`);
+    let metrics = '';
+    const deadline = Date.now() + 20_000;
+    do {
+      metrics = (await request(`http://127.0.0.1:${port}`, '/metrics')).body;
+      if (['mumbai-2', 'delhi', 'bangalore', 'kolkata'].every((r) => patternFor(r).test(metrics))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    } while (Date.now() < deadline);
     for (const replica of ['mumbai-2', 'delhi', 'bangalore', 'kolkata']) {
       expect(metrics).toMatch(new RegExp(`replication_lag_seconds\\{replica="${replica}",region="[a-z]+",stage="replay"\\} [0-9.e-]+`));
     }
