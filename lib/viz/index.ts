@@ -4,7 +4,6 @@
  */
 export * from './figure';
 export * from './display';
-// history-timeline.ts is written by another engineer; this line expects it to exist.
 export * from './history-timeline';
 export { timeSeriesFigure } from './time-series';
 export type { Threshold, LineMode, TimeSeriesOptions } from './time-series';

@@ -3,7 +3,7 @@ import { LimitExceededError, NodeBehaviour, NodeContext } from '../../sim';
 import { contentHash } from './content-hash';
 import { EventualMetrics } from './eventual-metrics';
 import { MerkleTree, differingIndices } from './merkle-tree';
-import { wireSizeBytes } from './wire-size';
+import { wireSizeBytes } from '../../sim';
 
 /**
  * One replica of a leaderless, eventually consistent store of CRDTs (Dynamo-style, with

@@ -1,4 +1,4 @@
-import { MessageMeter } from './message-meter';
+import { MessageMeter } from '../../sim';
 
 /**
  * What the replicas of an eventual store report to the observer: messages and bytes by

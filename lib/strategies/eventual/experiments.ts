@@ -4,7 +4,7 @@ import { poissonArrivalTimesMs } from '../../workload';
 import { ANTI_ENTROPY_MESSAGE_TYPES } from './eventual-metrics';
 import { EventualStore, EventualStoreOptions, eventualStore } from './eventual-store';
 import { AntiEntropyMode } from './crdt-replica-node';
-import { convergenceDelayMs, sampleEvery } from './sampling';
+import { convergenceDelayMs, sampleEvery } from '../../sim';
 
 /**
  * The experiments of notebook 03: Flipkart-style stock counters (one PN-Counter per SKU)

@@ -10,12 +10,10 @@ export type { AntiEntropyMode, ReadResult, CrdtReplicaConfig, EventualMessage } 
 export { MerkleTree, merkleDiff, differingIndices, MERKLE_LEAF_COUNT_MAX } from './merkle-tree';
 export type { MerkleTreeOptions } from './merkle-tree';
 export { EventualMetrics, ANTI_ENTROPY_MESSAGE_TYPES } from './eventual-metrics';
-export { MessageMeter } from './message-meter';
-export type { MessageCount } from './message-meter';
+// Measurement helpers shared with multi-leader live in lib/sim; re-exported for existing imports.
+export { MessageMeter, wireSizeBytes, sampleEvery, convergenceDelayMs } from '../../sim';
+export type { MessageCount, SamplingOptions } from '../../sim';
 export { contentHash } from './content-hash';
-export { wireSizeBytes } from './wire-size';
-export { sampleEvery, convergenceDelayMs } from './sampling';
-export type { SamplingOptions } from './sampling';
 export {
   WAREHOUSE_REGIONS,
   NORTH_EAST,

@@ -1,6 +1,6 @@
 import { HistoryRecorder, OperationRecord, OptionError, Rng, Simulation, TraceEvent, checkNumber } from '../../sim';
 import { poissonArrivalTimesMs } from '../../workload';
-import { convergenceDelayMs, sampleEvery } from '../eventual/sampling';
+import { convergenceDelayMs, sampleEvery } from '../../sim';
 import { BuiltInPolicyName } from './conflict-policy';
 import { LostUpdate } from './register-store';
 import { multiLeaderLedger } from './multi-leader-ledger';

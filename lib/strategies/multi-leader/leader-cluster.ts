@@ -1,5 +1,5 @@
 import { NodeHandle, OptionError, Simulation, checkKnownKeys, checkNumber } from '../../sim';
-import { MessageMeter } from '../eventual/message-meter';
+import { MessageMeter } from '../../sim';
 import { LeaderNode, ReplicatedData } from './leader-node';
 import { LoggedOp } from './logged-op';
 

@@ -1,7 +1,6 @@
 import { Hlc, HlcTimestamp, VectorClock } from '../../clocks';
 import { NodeBehaviour, NodeContext } from '../../sim';
-import { MessageMeter } from '../eventual/message-meter';
-import { wireSizeBytes } from '../eventual/wire-size';
+import { MessageMeter, wireSizeBytes } from '../../sim';
 import { LoggedOp } from './logged-op';
 import { LeaderOpLog } from './leader-op-log';
 

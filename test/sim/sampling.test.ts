@@ -1,8 +1,8 @@
 // Proves the observer's sampler takes samples at the promised times and that the convergence
 // delay is measured to the first moment after which every sample agrees, not the first lucky one.
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../../lib/sim';
-import { convergenceDelayMs, sampleEvery } from '../../../lib/strategies/eventual/sampling';
+import { Simulation } from '../../lib/sim';
+import { convergenceDelayMs, sampleEvery } from '../../lib/sim';
 
 describe('sampling', () => {
   it('samples every interval, inclusive of the end, as the simulation runs', () => {

@@ -1,4 +1,5 @@
-import { LimitExceededError, OptionError, Simulation, checkNumber } from '../../sim';
+import { LimitExceededError, OptionError, checkNumber } from '../util/option-error';
+import { Simulation } from './simulation';
 
 /**
  * Observer-side measurement: sample something about a running simulation at a fixed
