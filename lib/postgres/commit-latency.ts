@@ -1,5 +1,6 @@
 import { OptionError, checkNumber, checkOneOf } from '../util/option-error';
 import { LocalPgCluster, SYNCHRONOUS_COMMIT_LEVELS, SynchronousCommit } from './local-cluster';
+import { percentileOfSorted } from '../stats';
 
 /**
  * What a commit costs at each `synchronous_commit` level, measured on a real primary:
@@ -26,10 +27,8 @@ export interface CommitLatencyRow {
   latencyMsMax: number;
 }
 
-/** Nearest-rank percentile of an ascending array. */
-function nearestRank(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+/** Nearest-rank percentile of an ascending array: lib/stats's one definition. */
+const nearestRank = percentileOfSorted;
 
 export function summarizeCommitLatency(samples: readonly CommitLatencySample[]): CommitLatencyRow[] {
   const levels = SYNCHRONOUS_COMMIT_LEVELS.filter((level) => samples.some((s) => s.level === level));

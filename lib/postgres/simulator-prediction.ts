@@ -2,6 +2,7 @@ import { OptionError, Simulation, checkNumber } from '../sim';
 import { AckOption, leaderFollower } from '../strategies/leader-follower';
 import { constantProfile, driveOpenLoop } from '../workload';
 import { SynchronousCommit } from './local-cluster';
+import { percentileOfSorted } from '../stats';
 
 /**
  * What the simulator predicts for the commit latency that notebook 11 measures on real
@@ -29,9 +30,7 @@ const ACK_FOR_LEVEL: Partial<Record<SynchronousCommit, AckOption>> = {
   remote_apply: { mode: 'sync', rule: 'FIRST', count: 1, waitFor: 'apply' },
 };
 
-function nearestRank(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+const nearestRank = percentileOfSorted;
 
 export function predictCommitLatency(options: {
   seed: number;

@@ -8,6 +8,7 @@ import type { WalTailCut } from '../write-ahead-log';
 import { ledgerCluster } from './ledger-cluster';
 import type { TransferOperation } from './ledger-cluster';
 import { ACCOUNT_PREFIX } from './transfer';
+import { percentileOfSorted } from '../../stats';
 
 function acknowledgedIds(history: readonly TransferOperation[]): string[] {
   return history.filter((op) => op.result && op.result.status === 'committed').map((op) => op.request.id);
@@ -257,7 +258,7 @@ export function standbyExperiment(options: StandbyExperimentOptions): StandbyExp
 export function standbySummaryRow(r: StandbyExperimentResult): Record<string, string | number | null> {
   const sorted = r.commitLatencyMs.slice().sort((a, b) => a - b);
   const lag = r.lag.map((s) => s.lagMs).sort((a, b) => a - b);
-  const at = (xs: number[], p: number) => (xs.length === 0 ? null : xs[Math.max(1, Math.ceil((p / 100) * xs.length)) - 1]);
+  const at = (xs: number[], p: number) => (xs.length === 0 ? null : percentileOfSorted(xs, p));
   return {
     replication: r.replication,
     commitLatencyMsP50: at(sorted, 50),

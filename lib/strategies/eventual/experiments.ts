@@ -5,6 +5,7 @@ import { ANTI_ENTROPY_MESSAGE_TYPES } from './eventual-metrics';
 import { EventualStore, EventualStoreOptions, eventualStore } from './eventual-store';
 import { AntiEntropyMode } from './crdt-replica-node';
 import { convergenceDelayMs, sampleEvery } from '../../sim';
+import { percentile } from '../../stats';
 
 /**
  * The experiments of notebook 03: Flipkart-style stock counters (one PN-Counter per SKU)
@@ -46,11 +47,9 @@ export function sellOne(store: StockStore, warehouse: string, sku: string, sales
   return outcome;
 }
 
-/** The median of a non-empty list (mean of the two middle values for an even count). */
+/** The median of a non-empty list: lib/stats's nearest-rank P50 (one of the measured values). */
 function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return percentile(values, 50);
 }
 
 /** The store's own settings pass straight through to eventualStore (see its options for defaults). */

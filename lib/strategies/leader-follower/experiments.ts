@@ -25,6 +25,7 @@ import { LagSample, LeaderWindow, LostWrite, TimelineEvent } from './metrics';
 import { AckOption, LeaderFollowerOptions, ReadOption } from './options';
 import type { OperationRecord } from '../../sim';
 import type { KvOperation } from '../../workload';
+import { percentileOfSorted } from '../../stats';
 
 export const HDFC_LEADER_REGION = 'mumbai';
 export const HDFC_FOLLOWER_REGIONS = ['delhi', 'chennai'];
@@ -56,8 +57,7 @@ function hdfcCluster(sim: Simulation, extras: ClusterExtras): LeaderFollowerClus
 }
 
 function percentileOf(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
+  return sorted.length === 0 ? NaN : percentileOfSorted(sorted, p);
 }
 
 // ---------------------------------------------------------------- 1. lag over a business day

@@ -8,6 +8,7 @@ import { twoPhaseCommit, ProtocolOptions, SiteOptions, TwoPhaseCommitCluster } f
 import { CoordinatorEvent, InDoubtInterval } from './metrics';
 import type { AtomicityCheckResult } from './atomicity-check';
 import { walTable } from '../../storage';
+import { percentileOfSorted } from '../../stats';
 
 // ---------------------------------------------------------------- latency: 2PC versus a local commit
 
@@ -229,7 +230,7 @@ export interface ThroughputOptions {
 function measure(variant: string, sim: Simulation, cluster: TwoPhaseCommitCluster, startMs: number, stopMs: number, banks: SiteOptions[]): ThroughputRow {
   const window = cluster.history.filter((h) => h.callMs >= startMs && h.returnMs !== null && h.returnMs <= stopMs);
   const committed = window.filter((h) => h.decision === 'commit').map((h) => (h.returnMs as number) - h.callMs).sort((a, b) => a - b);
-  const pick = (p: number) => (committed.length === 0 ? NaN : committed[Math.max(1, Math.ceil((p / 100) * committed.length)) - 1]);
+  const pick = (p: number) => (committed.length === 0 ? NaN : percentileOfSorted(committed, p));
   let farthest = banks[0];
   for (const b of banks) if (sim.topology.rttMs('mumbai', b.region) > sim.topology.rttMs('mumbai', farthest.region)) farthest = b;
   return {
@@ -347,7 +348,7 @@ export function latencyTable(samples: readonly LatencySample[]): Array<{ path: s
   for (const s of samples) if (!paths.includes(s.path)) paths.push(s.path);
   return paths.map((path) => {
     const sorted = samples.filter((s) => s.path === path).map((s) => s.latencyMs).sort((a, b) => a - b);
-    const at = (p: number) => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
+    const at = (p: number) => percentileOfSorted(sorted, p);
     return { path, transfers: sorted.length, latencyMsP50: at(50), latencyMsP95: at(95), latencyMsP99: at(99), latencyMsMax: sorted[sorted.length - 1] };
   });
 }
