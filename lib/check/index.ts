@@ -44,3 +44,5 @@ export type {
   SessionViolation,
 } from './session-guarantees';
 export { checkSessionGuarantees } from './session-guarantees';
+export { checkStockInvariant } from './stock-invariant';
+export type { StockSale, StockInvariantResult, StockInvariantViolation } from './stock-invariant';
