@@ -61,3 +61,5 @@ export type { CycleExplanation, TxnCheckOptions, TxnCheckResult } from './txn-ch
 export { CONSISTENCY_MODELS, boundary, impossibleModels, anomaliesProhibitedBy, canonicalModel } from './txn-consistency-models';
 export { parseJepsenEdn, looksLikeJepsenEdn } from './parse-jepsen-edn';
 export type { EdnHistory } from './parse-jepsen-edn';
+export { checkStockInvariant } from './stock-invariant';
+export type { StockSale, StockInvariantResult, StockInvariantViolation } from './stock-invariant';
