@@ -41,7 +41,7 @@ export function txnCycleFigure(options: TxnCycleFigureOptions): Figure {
   const nodes = {
     type: 'scatter', mode: 'markers+text', name: 'transactions',
     x: ids.map((_, i) => at(i).x), y: ids.map((_, i) => at(i).y),
-    text: ids.map(label), textposition: 'top center',
+    text: ids.map(label), textposition: ids.map((_, i) => (at(i).y >= 0 ? 'top center' : 'bottom center')),
     marker: { size: 26, color: '#ffffff', line: { color: '#333333', width: 2 } },
     hoverinfo: 'text', showlegend: false,
   };
@@ -59,26 +59,29 @@ export function txnCycleFigure(options: TxnCycleFigureOptions): Figure {
       xref: 'x', yref: 'y', axref: 'x', ayref: 'y',
       showarrow: true, arrowhead: 3, arrowsize: 1.4, arrowwidth: step.type === 'rw' ? 2.5 : 2, arrowcolor: color, text: '',
     });
+    const key = step.key === undefined ? '' : ` ${JSON.stringify(step.key)}`;
     const detail = step.key === undefined ? '' : step.type === 'wr'
-      ? ` ${JSON.stringify(step.key)}=${value(step.value)}`
-      : ` ${JSON.stringify(step.key)}: ${value(step.value)}→${value(step["value'"])}`;
-    // The label sits just outside the chord's midpoint.
+      ? `<br>read ${value(step.value)}`
+      : `<br>${value(step.value)} → ${value(step["value'"])}`;
+    // The label sits outside the circle, beyond the chord's midpoint, clear of the nodes.
     const mx = (a.x + b.x) / 2;
     const my = (a.y + b.y) / 2;
-    const norm = Math.hypot(mx, my) || 1;
+    const norm = Math.hypot(mx, my);
+    const [ux, uy] = norm > 1e-9 ? [mx / norm, my / norm] : [-dy / Math.hypot(dx, dy), dx / Math.hypot(dx, dy)];
     annotations.push({
-      x: mx + (mx / norm) * 0.12, y: my + (my / norm) * 0.12, xref: 'x', yref: 'y', showarrow: false,
-      text: `<b>${step.type}</b>${detail}`, font: { color, size: 12 }, bgcolor: 'rgba(255,255,255,0.85)',
+      x: mx + ux * 0.55, y: my + uy * 0.55, xref: 'x', yref: 'y', showarrow: false,
+      text: `<b>${step.type}</b>${key}${detail}`, font: { color, size: 12 }, bgcolor: 'rgba(255,255,255,0.9)',
     });
   });
-  const hidden = { visible: false, range: [-1.6, 1.6], zeroline: false };
+  // Equal scales keep the circle round; constrain: 'domain' shrinks the plot instead of clipping it.
+  const hidden = { visible: false, range: [-2.1, 2.1], zeroline: false };
   return {
     data: [nodes],
     layout: baseLayout({
       title, xTitle: '', yTitle: '', seed,
-      xaxis: hidden, yaxis: { ...hidden, scaleanchor: 'x' },
+      xaxis: { ...hidden, constrain: 'domain' }, yaxis: { ...hidden, scaleanchor: 'x', constrain: 'domain' },
       annotations,
-      extra: { height: 460, showlegend: false },
+      extra: { height: 560, showlegend: false },
     }),
     seed,
   };

@@ -18,7 +18,7 @@ describe('txnCycleFigure', () => {
     const nodes = fig.data[0] as { text: string[] };
     expect([...nodes.text].sort()).toEqual(['Asha', 'T1']);
     const labels = (fig.layout.annotations as Array<{ text: string }>).map((a) => a.text).filter((t) => t.startsWith('<b>'));
-    expect(labels.sort()).toEqual(['<b>rw</b> "x": initial→1', '<b>rw</b> "y": initial→1']);
+    expect(labels.sort()).toEqual(['<b>rw</b> "x"<br>initial → 1', '<b>rw</b> "y"<br>initial → 1']);
     const arrows = (fig.layout.annotations as Array<{ showarrow: boolean; arrowcolor?: string }>).filter((a) => a.showarrow);
     expect(arrows.map((a) => a.arrowcolor)).toEqual(['#d62728', '#d62728']);
     expect((fig.layout.annotations as Array<{ text: string }>).map((a) => a.text)).toContain('seed 5');
