@@ -15,8 +15,6 @@ export type { AtomicityCheckInput, AtomicityCheckResult, ParticipantState } from
 export { TwoPhaseMetrics } from './metrics';
 export type { InDoubtInterval, VoteRecord, DecisionRecord, LocalTransactionRecord, CoordinatorEvent } from './metrics';
 export type { TransferLeg, ParticipantOp, Decision, VoteNoReason, TwoPhaseMessage } from './messages';
-export { runTwoPhaseFaultSchedule } from './fault-schedule-run';
-export type { TwoPhaseFaultRunOptions, TwoPhaseFaultRunResult } from './fault-schedule-run';
 export {
   latencyComparison,
   coordinatorCrashScenario,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runFailoverSchedule } from '../../../lib/storage/banking';
+import { runFailoverSchedule } from './failover-run';
+import { seedRange, sweepSeeds } from '../../seed-sweep';
 
 const SEEDS = 500;
 
@@ -7,11 +8,16 @@ describe('failover seed sweep: synchronous standby, random faults, the primary l
   it(`${SEEDS} schedules: the promoted standby has every acknowledged transfer and conserves money`, () => {
     const failures: string[] = [];
     let acknowledged = 0;
-    for (let seed = 1; seed <= SEEDS; seed++) {
-      const result = runFailoverSchedule(seed);
-      acknowledged += result.acknowledged;
-      if (result.violations.length > 0) failures.push(`seed ${seed} (standby in ${result.standbyRegion}): ${result.violations.slice(0, 3).join(' | ')} (replay: runFailoverSchedule(${seed}))`);
-    }
+    failures.push(...sweepSeeds({
+      seeds: seedRange(1, SEEDS),
+      run: (seed) => {
+        const result = runFailoverSchedule(seed);
+        acknowledged += result.acknowledged;
+        return result.violations.map((v) => `standby in ${result.standbyRegion}: ${v}`);
+      },
+      replay: (seed) => `runFailoverSchedule(${seed})`,
+      failuresMax: Infinity,
+    }));
     expect(failures, failures.slice(0, 5).join('\n')).toEqual([]);
     expect(acknowledged).toBeGreaterThan(SEEDS * 50);
   }, 120_000);

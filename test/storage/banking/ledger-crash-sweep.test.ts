@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runLedgerFaultSchedule } from '../../../lib/storage/banking';
+import { runLedgerFaultSchedule } from './ledger-fault-run';
+import { seedRange, sweepSeeds } from '../../seed-sweep';
 
 const SEEDS = 500;
 
@@ -8,12 +9,17 @@ describe('ledger seed sweep: random crashes (with torn WAL writes), partitions a
     const failures: string[] = [];
     let recoveries = 0;
     let tailCuts = 0;
-    for (let seed = 1; seed <= SEEDS; seed++) {
-      const result = runLedgerFaultSchedule(seed);
-      recoveries += result.recoveries;
-      tailCuts += result.tailCuts;
-      if (result.violations.length > 0) failures.push(`seed ${seed}: ${result.violations.slice(0, 3).join(' | ')} (replay: runLedgerFaultSchedule(${seed}))`);
-    }
+    failures.push(...sweepSeeds({
+      seeds: seedRange(1, SEEDS),
+      run: (seed) => {
+        const result = runLedgerFaultSchedule(seed);
+        recoveries += result.recoveries;
+        tailCuts += result.tailCuts;
+        return result.violations;
+      },
+      replay: (seed) => `runLedgerFaultSchedule(${seed})`,
+      failuresMax: Infinity,
+    }));
     expect(failures, failures.slice(0, 5).join('\n')).toEqual([]);
     // The sweep must really exercise recovery, torn tails included.
     expect(recoveries).toBeGreaterThan(SEEDS);

@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { CrdtType, MVRegister, ORSet, PNCounter, canonicalJson } from '../../../lib/crdt';
 import { FaultSpec, Rng, Simulation, randomFaultSchedule, scheduleFaults } from '../../../lib/sim';
 import { EventualStore, eventualStore } from '../../../lib/strategies/eventual/eventual-store';
+import { seedRange, sweepSeeds } from '../../seed-sweep';
 
 const SCHEDULES = 500;
 const FIRST_SEED = 1;
@@ -123,16 +124,11 @@ function runSchedule(schedule: Schedule): string[] {
 
 describe(`eventual store seed sweep over ${SCHEDULES} random fault schedules`, () => {
   test('every schedule converges to one state on every replica, and no acknowledged sale is lost or invented', () => {
-    const failures: string[] = [];
-    for (let seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
-      const schedule = scheduleFor(seed);
-      try {
-        for (const problem of runSchedule(schedule)) failures.push(`${schedule.describe}: ${problem}`);
-      } catch (error) {
-        failures.push(`${schedule.describe}: ${(error as Error).message}`);
-      }
-      if (failures.length >= 5) break;
-    }
+    const failures = sweepSeeds({
+      seeds: seedRange(FIRST_SEED, SCHEDULES),
+      run: (seed) => runSchedule(scheduleFor(seed)),
+      label: (seed) => scheduleFor(seed).describe,
+    });
     expect(failures, `failing runs (re-run one with scheduleFor(seed)):\n${failures.join('\n')}`).toEqual([]);
   });
 });

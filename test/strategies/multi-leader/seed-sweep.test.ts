@@ -9,6 +9,7 @@ import { FaultSpec, Rng, Simulation, randomFaultSchedule, scheduleFaults } from 
 import { BuiltInPolicyName } from '../../../lib/strategies/multi-leader/conflict-policy';
 import { multiLeaderLedger } from '../../../lib/strategies/multi-leader/multi-leader-ledger';
 import { multiLeaderRegisters } from '../../../lib/strategies/multi-leader/multi-leader-registers';
+import { seedRange, sweepSeeds } from '../../seed-sweep';
 
 const SCHEDULES = 500;
 const FIRST_SEED = 1;
@@ -134,18 +135,15 @@ function runRegisters(schedule: Schedule, policy: BuiltInPolicyName): string[] {
 describe(`multi-leader seed sweep over ${SCHEDULES} random fault schedules`, () => {
   test('every schedule converges; the UPI rule applies each transaction id exactly once; no acknowledged write is lost', () => {
     const policies: BuiltInPolicyName[] = ['lww-physical', 'lww-hlc', 'siblings'];
-    const failures: string[] = [];
-    for (let seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
-      const schedule = scheduleFor(seed);
-      const policy = policies[seed % policies.length];
-      try {
-        for (const problem of runLedger(schedule)) failures.push(`ledger ${schedule.describe}: ${problem}`);
-        for (const problem of runRegisters(schedule, policy)) failures.push(`registers (${policy}) ${schedule.describe}: ${problem}`);
-      } catch (error) {
-        failures.push(`${schedule.describe}: ${(error as Error).message}`);
-      }
-      if (failures.length >= 5) break;
-    }
+    const failures = sweepSeeds({
+      seeds: seedRange(FIRST_SEED, SCHEDULES),
+      run: (seed) => {
+        const schedule = scheduleFor(seed);
+        const policy = policies[seed % policies.length];
+        return [...runLedger(schedule).map((p) => `ledger: ${p}`), ...runRegisters(schedule, policy).map((p) => `registers (${policy}): ${p}`)];
+      },
+      label: (seed) => scheduleFor(seed).describe,
+    });
     expect(failures, `failing runs (re-run one with scheduleFor(seed)):\n${failures.join('\n')}`).toEqual([]);
   });
 });

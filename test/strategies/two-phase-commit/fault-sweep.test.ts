@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runTwoPhaseFaultSchedule } from '../../../lib/strategies/two-phase-commit';
+import { runTwoPhaseFaultSchedule } from './fault-run';
+import { seedRange, sweepSeeds } from '../../seed-sweep';
 
 const SEEDS = 500;
 
@@ -8,18 +9,17 @@ describe('2PC seed sweep: random coordinator/participant crashes (torn WAL write
     const failures: string[] = [];
     let committed = 0;
     let aborted = 0;
-    for (let seed = 1; seed <= SEEDS; seed++) {
-      let result;
-      try {
-        result = runTwoPhaseFaultSchedule(seed);
-      } catch (error) {
-        failures.push(`seed ${seed} threw: ${(error as Error).message} (replay: runTwoPhaseFaultSchedule(${seed}))`);
-        continue;
-      }
-      committed += result.decidedCommit;
-      aborted += result.decidedAbort;
-      if (result.violations.length > 0) failures.push(`seed ${seed}: ${result.violations.slice(0, 3).join(' | ')} (replay: runTwoPhaseFaultSchedule(${seed}))`);
-    }
+    failures.push(...sweepSeeds({
+      seeds: seedRange(1, SEEDS),
+      run: (seed) => {
+        const result = runTwoPhaseFaultSchedule(seed);
+        committed += result.decidedCommit;
+        aborted += result.decidedAbort;
+        return result.violations;
+      },
+      replay: (seed) => `runTwoPhaseFaultSchedule(${seed})`,
+      failuresMax: Infinity,
+    }));
     expect(failures, failures.slice(0, 5).join('\n')).toEqual([]);
     // Both outcomes must be common, or the sweep proves little.
     expect(committed).toBeGreaterThan(SEEDS * 5);

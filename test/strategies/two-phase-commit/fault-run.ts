@@ -6,11 +6,11 @@
  * crashes every node at once, recovers them, and checks again, so every acknowledged
  * decision must have survived on disk.
  */
-import { Rng, Simulation, randomFaultSchedule } from '../../sim';
-import type { FaultSpec } from '../../sim';
-import { crashWithTornWrite, scheduleFaultsWithTornWrites } from '../../storage';
-import type { TornWriteReport } from '../../storage';
-import { twoPhaseCommit } from './cluster';
+import { Rng, Simulation, randomFaultSchedule } from '../../../lib/sim';
+import type { FaultSpec } from '../../../lib/sim';
+import { crashWithTornWrite, scheduleFaultsWithTornWrites } from '../../../lib/storage';
+import type { TornWriteReport } from '../../../lib/storage';
+import { twoPhaseCommit } from '../../../lib/strategies/two-phase-commit';
 
 export interface TwoPhaseFaultRunOptions {
   /** Faults per schedule are drawn from 1 to this. Default 3. */

@@ -5,12 +5,11 @@
  * ledger finishes a recovery, at the end of the run, and after the final recovery.
  * Everything follows from the seed: a failing seed replays exactly.
  */
-import { Rng, Simulation, randomFaultSchedule } from '../../sim';
-import type { FaultSpec } from '../../sim';
-import { crashWithTornWrite, scheduleFaultsWithTornWrites } from '../torn-write';
-import type { TornWriteReport } from '../torn-write';
-import { ledgerCluster } from './ledger-cluster';
-import { ACCOUNT_PREFIX } from './transfer';
+import { Rng, Simulation, randomFaultSchedule } from '../../../lib/sim';
+import type { FaultSpec } from '../../../lib/sim';
+import { crashWithTornWrite, scheduleFaultsWithTornWrites } from '../../../lib/storage';
+import type { TornWriteReport } from '../../../lib/storage';
+import { ACCOUNT_PREFIX, ledgerCluster } from '../../../lib/storage/banking';
 
 export interface LedgerFaultRunOptions {
   /** Faults per schedule are drawn from 1 to this. Default 4. */

@@ -5,10 +5,10 @@
  * is ready. With synchronous shipping no acknowledged transfer may be missing on the
  * promoted standby, before or after it takes over, and money must be conserved.
  */
-import { Rng, Simulation, randomFaultSchedule } from '../../sim';
-import type { FaultSpec } from '../../sim';
-import { scheduleFaultsWithTornWrites } from '../torn-write';
-import { ledgerCluster } from './ledger-cluster';
+import { Rng, Simulation, randomFaultSchedule } from '../../../lib/sim';
+import type { FaultSpec } from '../../../lib/sim';
+import { scheduleFaultsWithTornWrites } from '../../../lib/storage';
+import { ledgerCluster } from '../../../lib/storage/banking';
 
 export interface FailoverRunResult {
   seed: number;
