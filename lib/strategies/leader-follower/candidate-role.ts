@@ -87,12 +87,10 @@ export class CandidateRole {
     this.phase = 'vote';
     this.grants.clear();
     this.grants.add(node.id);
-    node.epoch = this.proposedEpoch;
-    node.votedFor = node.id;
-    node.observer.timelineEvent('election-started', node.id, node.epoch, `took epoch ${node.epoch} and asks for votes`);
-    const epoch = node.epoch;
+    const epoch = this.proposedEpoch;
+    node.observer.timelineEvent('election-started', node.id, epoch, `took epoch ${epoch} and asks for votes`);
     // The new epoch and our own vote go to disk before anybody is asked.
-    node.persistMeta(() => {
+    node.startEpochVotingForSelf(epoch, () => {
       if (this.stopped || node.epoch !== epoch) return;
       for (const peer of node.peers) {
         node.send(peer, { type: 'vote', epoch, lastEpoch: node.log.lastEpoch, lastLsn: node.log.lastLsn });

@@ -14,7 +14,7 @@
  *    needs an LSN it has not replayed yet.
  */
 import type { ReplicaNode } from './replica-node';
-import { AppendEntries, ClientRead, ClientWrite, FollowAccepted, Heartbeat, PositionReport, ENTRY_WIRE_BYTES } from './messages';
+import { AppendEntries, ClientRead, ClientWrite, FollowAccepted, Heartbeat, PositionReport } from './messages';
 import { LimitExceededError } from '../../sim';
 
 interface WaitingRead {
@@ -249,7 +249,3 @@ export class FollowerRole {
   }
 }
 
-/** Bytes on the wire for a batch, for the simulator's counters. */
-export function batchBytes(entryCount: number): number {
-  return 32 + entryCount * ENTRY_WIRE_BYTES;
-}

@@ -18,7 +18,7 @@
  */
 import { LimitExceededError } from '../../sim';
 import { committableLsn, StandbyPosition, syncStandbyIds } from './ack-policy';
-import { batchBytes } from './follower-role';
+import { batchBytes } from './messages';
 import { LagTracker } from './lag-tracker';
 import { LeaderLease } from './leader-lease';
 import { AppendEntries, ClientRead, ClientWrite, FollowRequest, PositionReport, ReplicaStatus } from './messages';
@@ -78,8 +78,7 @@ export class LeaderRole {
 
   start(): void {
     const node = this.node;
-    node.leaderOfEpoch = node.epoch;
-    node.persistMeta();
+    node.claimLeadership();
     this.lagTracker.recordFlush(node.flushedLsn, node.ctx.nowMs());
     this.sendHeartbeats();
     if (this.how === 'resumed') {

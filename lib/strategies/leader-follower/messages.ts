@@ -202,3 +202,8 @@ export type ClientReply = WriteOk | ReadOk | ReadBehind | Redirect | StatusReply
 /** Rough wire sizes, for the simulator's byte counters. */
 export const ENTRY_WIRE_BYTES = 64;
 export const SMALL_MESSAGE_BYTES = 48;
+
+/** Bytes on the wire for a batch of log entries, for the simulator's counters. */
+export function batchBytes(entryCount: number): number {
+  return 32 + entryCount * ENTRY_WIRE_BYTES;
+}

@@ -67,9 +67,12 @@ export class ReplicaNode implements NodeBehaviour {
   readonly id: string;
   readonly log: ReplicationLog;
   readonly kv = new KvStore();
-  epoch: number;
-  votedFor: string | null;
-  leaderOfEpoch: number;
+  /**
+   * The durable election state (epoch, vote, the epoch this node last led). Roles read it but
+   * change it only through the methods below, each of which writes it to disk before anything
+   * acts on it: "persist first" lives in one place.
+   */
+  private durable: Meta;
   /** Everything up to here is on disk and survives a crash. */
   flushedLsn: number;
   role: Role;
@@ -95,15 +98,11 @@ export class ReplicaNode implements NodeBehaviour {
     if (meta === undefined) {
       // First boot of a new cluster: every node starts in epoch 1. This is setup (initdb),
       // not protocol, so it is made durable at once.
-      this.epoch = 1;
-      this.votedFor = null;
-      this.leaderOfEpoch = 0;
+      this.durable = { epoch: 1, votedFor: null, leaderOfEpoch: 0 };
       ctx.disk.put(META_FILE, { epoch: 1, votedFor: null, leaderOfEpoch: 0 });
       ctx.disk.fsync();
     } else {
-      this.epoch = meta.epoch;
-      this.votedFor = meta.votedFor;
-      this.leaderOfEpoch = meta.leaderOfEpoch;
+      this.durable = { epoch: meta.epoch, votedFor: meta.votedFor, leaderOfEpoch: meta.leaderOfEpoch };
     }
     // Crash recovery: the log on disk is the truth; replay it into a fresh state.
     this.log = ReplicationLog.load(ctx.disk, config.maxLogRecords);
@@ -153,18 +152,47 @@ export class ReplicaNode implements NodeBehaviour {
     this.role.start();
   }
 
+  get epoch(): number {
+    return this.durable.epoch;
+  }
+
+  get votedFor(): string | null {
+    return this.durable.votedFor;
+  }
+
+  get leaderOfEpoch(): number {
+    return this.durable.leaderOfEpoch;
+  }
+
   /** Moves to a higher epoch (forgetting any vote of the old one) and writes it to disk. */
   adoptEpoch(epoch: number): void {
     if (epoch <= this.epoch) return;
     const wasLeader = this.role instanceof LeaderRole;
-    this.epoch = epoch;
-    this.votedFor = null;
+    this.durable = { ...this.durable, epoch, votedFor: null };
     this.persistMeta();
     if (wasLeader) this.observer.timelineEvent('stepped-down', this.id, epoch, `heard of epoch ${epoch}`);
   }
 
-  persistMeta(then?: () => void): void {
-    this.ctx.disk.put(META_FILE, { epoch: this.epoch, votedFor: this.votedFor, leaderOfEpoch: this.leaderOfEpoch });
+  /** A candidate takes `epoch` and votes for itself; `then` runs once both are on disk. */
+  startEpochVotingForSelf(epoch: number, then: () => void): void {
+    this.durable = { ...this.durable, epoch, votedFor: this.id };
+    this.persistMeta(then);
+  }
+
+  /** This node's vote in the current epoch goes to `candidate`; `then` runs once it is on disk. */
+  recordVote(candidate: string, then: () => void): void {
+    this.durable = { ...this.durable, votedFor: candidate };
+    this.persistMeta(then);
+  }
+
+  /** This node leads the current epoch (remembered across a restart, for resuming as leader). */
+  claimLeadership(): void {
+    this.durable = { ...this.durable, leaderOfEpoch: this.durable.epoch };
+    this.persistMeta();
+  }
+
+  private persistMeta(then?: () => void): void {
+    this.ctx.disk.put(META_FILE, { ...this.durable });
     this.requestFsync(then);
   }
 
@@ -258,11 +286,10 @@ export class ReplicaNode implements NodeBehaviour {
       if (decision.voterIsAhead && this.role instanceof FollowerRole) this.role.standNow();
       return;
     }
-    this.votedFor = from;
     if (this.role instanceof FollowerRole) this.role.postponeCandidacy();
     // The vote must survive a crash, or this node could vote twice in one epoch.
     const epoch = this.epoch;
-    this.persistMeta(() => {
+    this.recordVote(from, () => {
       this.send(from, { type: 'vote-reply', epoch, granted: true, voterLastLsn: this.log.lastLsn, reason: 'yes' });
     });
   }
