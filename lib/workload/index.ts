@@ -9,3 +9,4 @@ export * from './poisson-arrivals';
 export * from './key-chooser';
 export * from './open-loop-driver';
 export * from './closed-loop-driver';
+export * from './big-billion-day';
