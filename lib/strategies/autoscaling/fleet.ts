@@ -259,7 +259,7 @@ export function runFleet(options: FleetRunOptions): FleetRun {
       if (minute % controlEveryMin === 0) {
         const active = fleet.filter((r) => r.phase !== 'draining');
         const decision = policy.decide({
-          nowMs, minute, region: s, currentReplicas: active.length, readyReplicas: readyNow.length,
+          nowMs, minute, region: s, demandRegions: demandOf(s), currentReplicas: active.length, readyReplicas: readyNow.length,
           readyCpuUtilisation: readyNow.length > 0 ? reads / (readyNow.length * perReplicaRps) : (reads > 0 ? 10 : 0),
           readsPerSec: reads, capacityPerReplicaRps: perReplicaRps,
           pastReadsPerSec: (m) => (m >= 0 && m < minute ? observed.get(s)![m] : null),

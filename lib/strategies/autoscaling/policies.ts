@@ -12,6 +12,8 @@ export interface RegionObservation {
   /** Minutes since the start of the run (the trace's minute). */
   minute: number;
   region: string;
+  /** The regions whose users this serving region serves (itself, unless COST_OPTIMIZATION moved them). */
+  demandRegions: readonly string[];
   /** Replicas that exist and are not draining: ready plus still provisioning. */
   currentReplicas: number;
   readyReplicas: number;
@@ -35,12 +37,19 @@ export interface ScalingPolicy {
   decide(obs: RegionObservation): ScalingDecision;
 }
 
+/** A per-region count keyed by serving region, or else summed over the demand regions it serves. */
+function perServingRegion(counts: Readonly<Record<string, number>>, obs: RegionObservation): number | undefined {
+  if (obs.region in counts) return counts[obs.region];
+  const known = obs.demandRegions.filter((d) => d in counts);
+  return known.length === 0 ? undefined : known.reduce((s, d) => s + counts[d], 0);
+}
+
 /** Provisioned for the peak: a fixed count per region, never changed. */
 export function staticPolicy(replicasPerRegion: Readonly<Record<string, number>> | number, name = 'static'): ScalingPolicy {
   return {
     name,
     decide(obs) {
-      const n = typeof replicasPerRegion === 'number' ? replicasPerRegion : replicasPerRegion[obs.region];
+      const n = typeof replicasPerRegion === 'number' ? replicasPerRegion : perServingRegion(replicasPerRegion, obs);
       if (n === undefined) throw new OptionError(`staticPolicy replicasPerRegion: got no count for region "${obs.region}"; allowed: a count for every serving region`);
       return { desiredReplicas: n, reason: `static: ${n} replicas` };
     },
@@ -141,7 +150,7 @@ export function scheduledPolicy(base: ScalingPolicy, windows: readonly Scheduled
       const d = base.decide(obs);
       for (const w of windows) {
         if (obs.minute < w.fromMinute || obs.minute >= w.toMinute) continue;
-        const floor = w.minReplicas[obs.region] ?? 0;
+        const floor = perServingRegion(w.minReplicas, obs) ?? 0;
         if (floor > d.desiredReplicas) return { desiredReplicas: floor, reason: `scheduled "${w.label}": floor ${floor} (base said ${d.desiredReplicas})` };
       }
       return d;
@@ -160,6 +169,8 @@ export interface PredictivePolicyOptions {
   headroom?: number;
   minReplicas: number;
   maxReplicas: number;
+  /** Announced events: the forecast for a minute inside one is multiplied by its multiplier (a sale at 3× the usual day). */
+  announced?: ReadonlyArray<{ fromMinute: number; toMinute: number; multiplier: number; label: string }>;
   /** A reactive policy whose decision the forecast is combined with (the larger wins); default none. */
   reactive?: ScalingPolicy;
   name?: string;
@@ -182,11 +193,15 @@ export function predictivePolicy(o: PredictivePolicyOptions): ScalingPolicy {
     name: o.name ?? `predictive (seasonal naive, ${leadMin} min ahead)${o.reactive ? ` + ${o.reactive.name}` : ''}`,
     decide(obs) {
       let forecast: number | null = null;
+      let event: string | null = null;
       for (let d = 1; d <= seasonDays; d++) {
         // The window [now, now + lead] on day −d: the most load the replicas being started now must carry.
-        for (let m = obs.minute - d * 1440; m <= obs.minute - d * 1440 + leadMin; m++) {
-          const r = obs.pastReadsPerSec(m);
-          if (r !== null) forecast = Math.max(forecast ?? 0, r);
+        for (let k = 0; k <= leadMin; k++) {
+          const r = obs.pastReadsPerSec(obs.minute + k - d * 1440);
+          if (r === null) continue;
+          const e = (o.announced ?? []).find((a) => obs.minute + k >= a.fromMinute && obs.minute + k < a.toMinute);
+          if (e) event = e.label;
+          forecast = Math.max(forecast ?? 0, r * (e ? e.multiplier : 1));
         }
       }
       const reactive = o.reactive?.decide(obs);
@@ -196,7 +211,7 @@ export function predictivePolicy(o: PredictivePolicyOptions): ScalingPolicy {
       }
       const predicted = Math.ceil((forecast * (1 + headroom)) / (obs.capacityPerReplicaRps * targetCpu));
       const desired = Math.max(minReplicas, Math.min(maxReplicas, Math.max(predicted, reactive?.desiredReplicas ?? 0)));
-      const why = `forecast ${Math.round(forecast)} req/s within ${leadMin} min (max of ${seasonDays} previous days) → ${predicted}`;
+      const why = `forecast ${Math.round(forecast)} req/s within ${leadMin} min (max of ${seasonDays} previous days${event ? `, × announced "${event}"` : ''}) → ${predicted}`;
       return { desiredReplicas: desired, reason: reactive && reactive.desiredReplicas > predicted ? `${reactive.reason} (over ${why})` : why };
     },
   };
