@@ -14,3 +14,5 @@ export * from './commit-latency';
 export * from './write-workload';
 export * from './register-history';
 export * from './simulator-prediction';
+export * from './add-standby';
+export * from './provisioning-calibration';
