@@ -26,3 +26,4 @@ export { createMonitorServer, MAX_URL_LENGTH } from './monitor-http';
 export type { MonitorHttpView } from './monitor-http';
 export { DASHBOARD_CSP, dashboardHtml } from './dashboard-page';
 export * from './monitor-service';
+export * from './scaling-view';

@@ -1,4 +1,5 @@
 import * as http from 'http';
+import { createScalingView, registerScalingMetrics } from './scaling-view';
 import { AddressInfo } from 'net';
 import { plotlyLibrary } from '../viz/plotly-bundle';
 import { HealthReport, SourceStatus, healthReport } from './health';
@@ -89,6 +90,9 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
     nextAttemptEpochMs: null,
   };
   const metrics = createMonitorMetrics(monitor, () => ({ up: status.connected, lastSampleEpochMs: status.lastSuccessEpochMs }));
+  // On the simulated cluster, a replica-fleet controller runs alongside: one fleet minute per sample.
+  const scaling = source.kind === 'simulated' ? createScalingView({ seed: config.source.kind === 'simulated' ? config.source.seed : undefined }) : undefined;
+  if (scaling) registerScalingMetrics(metrics.registry, scaling);
   // A sample must be no older than three intervals plus a query timeout to count as fresh.
   const maxSampleAgeMs = config.intervalMs * 3 + 5000;
   const health = () => healthReport(monitor, { ...status }, now(), maxSampleAgeMs);
@@ -103,6 +107,7 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
     try {
       const snapshot = await source.sample();
       const events = monitor.ingest(snapshot);
+      scaling?.advance();
       if (!status.connected && status.consecutiveFailures > 0) log(`source recovered after ${status.consecutiveFailures} failed attempt(s): ${status.description}`);
       status.connected = true;
       status.lastSuccessEpochMs = now();
@@ -155,6 +160,7 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
       intervalMs: config.intervalMs,
       plotly: () => plotlyLibrary(),
       log,
+      scaling,
     },
     { loopbackOnly: ['127.0.0.1', 'localhost', '::1'].includes(config.host) },
   );
