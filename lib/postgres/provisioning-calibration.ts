@@ -26,18 +26,29 @@ export async function measureAddStandby(options: { sizesBytes: readonly number[]
   try {
     for (let i = 0; i < sizes.length; i++) {
       const [{ bytes }] = await cluster.query<{ bytes: string }>(cluster.primaryName, 'SELECT sum(pg_database_size(datname))::bigint AS bytes FROM pg_database');
-      if (sizes[i] > Number(bytes)) await fillPrimary(cluster, sizes[i] - Number(bytes));
+      // fillPrimary with 0 bytes still creates the table, so the standby check below has one to count.
+      await fillPrimary(cluster, Math.max(0, sizes[i] - Number(bytes)));
       const load = runWriteWorkload(cluster, { durationMs: loadMs, writesPerSec, sampleEveryMs: 1000, table: 'load_writes' });
       load.catch(() => undefined);
-      const added = await addStandbyUnderLoad(cluster, { name: `added_${i}` });
+      // Whatever fails, the load finishes before the cluster is torn down under its connections.
+      const added = await addStandbyUnderLoad(cluster, { name: `added_${i}` }).catch(async (error) => {
+        await load.catch(() => undefined);
+        throw error;
+      });
       try {
         const client = new Client({ ...cluster.clientConfig(cluster.primaryName), port: added.port });
+        client.on('error', () => undefined); // a server stopped under an idle client must not crash the process
         await client.connect();
-        const [{ n }] = (await client.query('SELECT count(*)::int AS n FROM filler')).rows;
-        await client.end();
+        let n: number;
+        try {
+          n = (await client.query('SELECT count(*)::int AS n FROM filler')).rows[0].n;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
         const result = await load;
         runs.push({ ...added.measurement, writesDuringAdd: result.writeCount, fillerRowsOnStandby: n });
       } finally {
+        await load.catch(() => undefined);
         await added.stop();
       }
     }

@@ -5,3 +5,4 @@
 export * from './scenario';
 export * from './sale-night';
 export * from './frontier';
+export * from './calibration';

@@ -181,9 +181,11 @@ export function runFleet(options: FleetRunOptions): FleetRun {
   const placement: Record<string, string> = {};
   for (const d of trace.regions) placement[d] = servingRegion(d, costs, topology, costOptimization, rttBudgetMs);
   const servingRegions = [...new Set(Object.values(placement))];
-  const demandOf = (s: string) => trace.regions.filter((d) => placement[d] === s);
+  const demandMap = new Map(servingRegions.map((s) => [s, trace.regions.filter((d) => placement[d] === s)]));
+  const demandOf = (s: string) => demandMap.get(s)!;
   // Users reach a remote serving region over its round trip; the latency objective includes it.
-  const extraRtt = (s: string) => Math.max(0, ...demandOf(s).map((d) => (d === s ? 0 : topology.rttMs(d, s))));
+  const rttMap = new Map(servingRegions.map((s) => [s, Math.max(0, ...demandOf(s).map((d) => (d === s ? 0 : topology.rttMs(d, s))))]));
+  const extraRtt = (s: string) => rttMap.get(s)!;
 
   const fleets = new Map<string, Replica[]>();
   const desired = new Map<string, number>();
@@ -249,18 +251,21 @@ export function runFleet(options: FleetRunOptions): FleetRun {
       }
       for (let i = fleet.length - 1; i >= 0; i--) if (fleet[i].phase === 'draining' && fleet[i].remaining <= 0) fleet.splice(i, 1);
 
-      const readyNow = fleet.filter((r) => r.phase === 'ready');
-      const backlog = readyNow.reduce((m, r) => Math.max(m, r.remaining), 0);
+      let readyCount = 0;
+      let backlog = 0;
+      let draining = 0;
+      for (const r of fleet) {
+        if (r.phase === 'ready') { readyCount++; backlog = Math.max(backlog, r.remaining); } else if (r.phase === 'draining') draining++;
+      }
       const lagMs = model.networkLagMs + (walBytesPerSec > 0 ? (backlog / walBytesPerSec) * 1000 : 0);
-      const provisioning = fleet.filter((r) => r.phase === 'starting' || r.phase === 'copying' || r.phase === 'catching-up').length;
-      const draining = fleet.filter((r) => r.phase === 'draining').length;
+      const provisioning = fleet.length - readyCount - draining;
       const inBreach = path.shedPerSec > 0 || path.readLatencyMsP95 > model.readLatencyObjectiveMs || (ready > 0 && lagMs > model.lagObjectiveMs);
 
       if (minute % controlEveryMin === 0) {
-        const active = fleet.filter((r) => r.phase !== 'draining');
+        const active = { length: fleet.length - draining };
         const decision = policy.decide({
-          nowMs, minute, region: s, demandRegions: demandOf(s), currentReplicas: active.length, readyReplicas: readyNow.length,
-          readyCpuUtilisation: readyNow.length > 0 ? reads / (readyNow.length * perReplicaRps) : (reads > 0 ? 10 : 0),
+          nowMs, minute, region: s, demandRegions: demandOf(s), currentReplicas: active.length, readyReplicas: readyCount,
+          readyCpuUtilisation: readyCount > 0 ? reads / (readyCount * perReplicaRps) : (reads > 0 ? 10 : 0),
           readsPerSec: reads, capacityPerReplicaRps: perReplicaRps,
           pastReadsPerSec: (m) => (m >= 0 && m < minute ? observed.get(s)![m] : null),
         });
