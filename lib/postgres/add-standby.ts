@@ -84,6 +84,9 @@ export async function addStandbyUnderLoad(cluster: LocalPgCluster, options: AddS
   };
   try {
     const [{ bytes }] = (await sampler.query('SELECT sum(pg_database_size(datname))::bigint AS bytes FROM pg_database')).rows;
+    // Flush the dirty pages first, so the timed copy is the transfer the model describes and not a
+    // checkpoint of whatever was just loaded (pg_basebackup -c fast would otherwise do it inside the timer).
+    await sampler.query('CHECKPOINT');
     const [{ lsn: startLsn }] = (await sampler.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows;
     const t0 = Date.now();
     await runProgram(cluster.binaries.programs.pg_basebackup, [
