@@ -18,11 +18,11 @@ export async function calibrateOnPostgres(sizesBytes: readonly number[] = [30e6,
   let fit: { startupMs: number; copyBytesPerSec: number };
   try {
     fit = fitCopyModel(runs.map((r) => ({ dataBytes: r.dataBytes, copyMs: r.copyMs })));
-  } catch (error) {
+  } catch {
     // On a busy machine two small copies can take the same time; say so rather than fit noise.
     const rows = runs.map((r) => ({ 'data (MB)': Math.round(r.dataBytes / 1e6), 'measured copy (ms)': r.copyMs, 'measured start (ms)': r.startMs, 'measured catch-up (ms)': r.catchUpMs, 'measured ready (ms)': r.readyMs }));
     const meanMs = runs.reduce((t, r) => t + r.copyMs, 0) / runs.length;
-    return { rows, findings: `In this run the larger copy was not slower (${(error as Error).message.split(':')[0]}): on loopback pg_basebackup moves hundreds of MB/s, so at these sizes its fixed cost — about ${Math.round(meanMs)} ms here (backup start and stop, WAL switch) — dominates. That fixed cost is the model's start-up term; the bandwidth term only shows with gigabytes or a real network.` };
+    return { rows, findings: `In this run the larger copy was not slower, so no bandwidth can be fitted: on loopback pg_basebackup moves hundreds of MB/s, so at these sizes its fixed cost — about ${Math.round(meanMs)} ms here (backup start and stop, WAL switch) — dominates. That fixed cost is the model's start-up term; the bandwidth term only shows with gigabytes or a real network.` };
   }
   const rows = runs.map((r) => {
     const model = provisioningTimeline({ startupMs: fit.startupMs, copyBytesPerSec: fit.copyBytesPerSec, replayBytesPerSec: Number.MAX_VALUE, lagObjectiveMs: 1000 }, r.dataBytes, r.walBytesPerSec);
