@@ -28,3 +28,4 @@ export { DASHBOARD_CSP, dashboardHtml } from './dashboard-page';
 export * from './monitor-service';
 export * from './prometheus-rules';
 export * from './host-resources';
+export * from './scaling-view';

@@ -6,6 +6,7 @@ import { HealthReport, SourceStatus } from './health';
 import { MonitorMetrics } from './prometheus-metrics';
 import { Redactor } from './redaction';
 import { ReplicationMonitor } from './replication-monitor';
+import { ScalingView, scalingJson } from './scaling-view';
 
 /**
  * The HTTP face of the monitor: a fixed table of GET routes over the monitor's state.
@@ -27,11 +28,13 @@ export interface MonitorHttpView {
   /** plotly.js for the dashboard, loaded lazily on the first request. */
   plotly(): { version: string; code: string };
   log(line: string): void;
+  /** The simulated replica-fleet controller, when the monitor watches the simulated cluster (/scaling). */
+  scaling?: ScalingView;
 }
 
 export const MAX_URL_LENGTH = 2048;
 const MAX_GET_BODY_BYTES = 0;
-const ROUTES = ['/', '/health', '/metrics', '/alerts', '/regions', '/cluster-status', '/replication-queue', '/consensus', '/lag-history', '/dashboard', '/dashboard/app.js', '/dashboard/plotly.js'] as const;
+const ROUTES = ['/', '/health', '/metrics', '/alerts', '/regions', '/cluster-status', '/replication-queue', '/consensus', '/lag-history', '/scaling', '/dashboard', '/dashboard/app.js', '/dashboard/plotly.js'] as const;
 type Route = (typeof ROUTES)[number];
 
 interface Reply {
@@ -184,6 +187,12 @@ export function createMonitorServer(view: MonitorHttpView, options: { loopbackOn
         recentTransitions: events.slice(Math.max(0, events.length - limit)).reverse().map(eventJson),
         rules: view.monitor.rules,
       });
+    },
+    '/scaling': (url) => {
+      const params = queryOf(url, '/scaling', ['limit']);
+      const limit = intParam(params, 'limit', 20, 0, 500);
+      if (!view.scaling) return json(404, { error: 'no replica-fleet controller: /scaling is served when the monitor watches the simulated cluster (SOURCE=simulated)' });
+      return json(200, scalingJson(view.scaling, limit));
     },
     '/regions': (url) => {
       queryOf(url, '/regions', []);

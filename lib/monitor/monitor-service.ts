@@ -1,4 +1,5 @@
 import * as http from 'http';
+import { createScalingView, registerScalingMetrics } from './scaling-view';
 import { AddressInfo } from 'net';
 import { plotlyLibrary } from '../viz/plotly-bundle';
 import { HealthReport, SourceStatus, healthReport } from './health';
@@ -116,6 +117,9 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
     region: config.region,
     source: source.kind,
   });
+  // On the simulated cluster, a replica-fleet controller runs alongside: one fleet minute per sample.
+  const scaling = source.kind === 'simulated' ? createScalingView({ seed: config.source.kind === 'simulated' ? config.source.seed : undefined, costOptimization: config.costOptimization }) : undefined;
+  if (scaling) registerScalingMetrics(metrics.registry, scaling);
   // A sample must be no older than three intervals plus a query timeout to count as fresh.
   const maxSampleAgeMs = config.intervalMs * 3 + 5000;
   const health = () => healthReport(monitor, { ...status }, now(), maxSampleAgeMs);
@@ -131,6 +135,7 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
       const snapshot = await source.sample();
       const before = new Map(monitor.servers().map((v) => [v.server, v]));
       const events = monitor.ingest(snapshot);
+      scaling?.advance();
       // Say when a configured server stops or starts answering, with why: the error must be seen.
       for (const v of snapshot.servers ?? []) {
         const was = before.get(v.server);
@@ -199,6 +204,7 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
       intervalMs: config.intervalMs,
       plotly: () => plotlyLibrary(),
       log,
+      scaling,
     },
     { loopbackOnly: ['127.0.0.1', 'localhost', '::1'].includes(config.host) },
   );

@@ -15,3 +15,5 @@ export * from './write-workload';
 export * from './register-history';
 export * from './simulator-prediction';
 export * from './list-append-history';
+export * from './add-standby';
+export * from './provisioning-calibration';

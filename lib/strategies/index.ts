@@ -7,3 +7,4 @@ export * from './leader-follower';
 export * from './multi-leader';
 export * from './eventual';
 export * from './two-phase-commit';
+export * from './autoscaling';

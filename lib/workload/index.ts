@@ -10,3 +10,4 @@ export * from './key-chooser';
 export * from './open-loop-driver';
 export * from './closed-loop-driver';
 export * from './list-append-history';
+export * from './big-billion-day';
