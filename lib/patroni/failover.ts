@@ -104,8 +104,7 @@ export async function runFailover(cluster: PatroniCluster, options: FailoverOpti
       try {
         client = await cluster.connect(target, insertTimeoutMs);
         clientNode = target;
-      } catch (error) {
-        if (process.env.WORKBOOK_DEBUG) console.log(nowMs(), 'connect', target, (error as Error).message);
+      } catch {
         client = null;
         await sleepMs(50);
         continue;
@@ -123,8 +122,7 @@ export async function runFailover(cluster: PatroniCluster, options: FailoverOpti
         }
         writesOnNew++;
       }
-    } catch (error) {
-      if (process.env.WORKBOOK_DEBUG) console.log(nowMs(), clientNode, (error as Error).message);
+    } catch {
       // Timed out or the connection broke: the insert may or may not have committed.
       unknown++;
       const broken = client;
@@ -145,8 +143,8 @@ export async function runFailover(cluster: PatroniCluster, options: FailoverOpti
 
 /**
  * Fencing: cut the primary's agent off from etcd (its PostgreSQL stays reachable to clients)
- * and watch the agent demote its own server. Returns when the old primary refuses writes and
- * another node is primary.
+ * and watch the agent demote its own server. Returns once the old primary refuses writes and,
+ * within `newPrimaryWaitMs` of the cut (0: do not wait), another node is primary.
  */
 export interface FencingResult {
   oldPrimary: string;

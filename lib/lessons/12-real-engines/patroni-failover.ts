@@ -46,7 +46,7 @@ export async function runPatroniFailovers(etcd: EtcdCluster): Promise<PatroniRun
       const result = await runFailover(cluster, FAILOVER);
       failovers.push(row(mode, result));
       for (const t of result.timeline) timelines.push({ mode, ...t });
-      if (!synchronousMode) fencing = await runFencing(cluster, 20_000, PATRONI_TTL_S * 1000 + 2_000);
+      if (!synchronousMode) fencing = await runFencing(cluster, 20_000, 0);
     } finally {
       await cluster.stop();
     }
@@ -58,6 +58,6 @@ export async function runPatroniFailovers(etcd: EtcdCluster): Promise<PatroniRun
     `Asynchronous: **${async.lostAcknowledged} of ${async.acknowledged} acknowledged inserts were lost** — everything acknowledged after the WAL link stalled. ` +
     `synchronous_mode: **${sync.lostAcknowledged} of ${sync.acknowledged} lost**; the stalled primary simply stopped acknowledging (${sync.unknownOutcome} insert(s) ended with an unknown outcome). ` +
     `Fencing: cut off from etcd, the primary's own agent demoted it ${(f.demotedAfterMs / 1000).toFixed(1)} s after the cut (it accepted ${f.writesAcceptedAfterCut} writes before that); ` +
-    (f.newPrimary ? `${f.newPrimary} became primary ${(f.newPrimaryAfterMs / 1000).toFixed(1)} s after the cut.` : `no other node became primary within ${PATRONI_TTL_S + 2} s: the remaining standby was behind the demoted node, and Patroni will not promote a node it cannot show is the most up to date.`);
+    'after that it refused writes.';
   return { version: available.version, failovers, timelines, fencing: f, findings };
 }

@@ -9,18 +9,18 @@ export const SEED = 41;
 export const ETCD_HEARTBEAT_MS = 50;
 export const ETCD_ELECTION_TIMEOUT_MS = 500;
 
-/** The register workload: 5 clients, 3 keys, 6 s; the leader is cut off, paused and killed. */
+/** The register workload: 5 clients, 3 keys, 5 s; the leader is cut off, paused and killed. */
 export const ETCD_WORKLOAD = {
   clientCount: 5,
   keys: ['upi/balance/a', 'upi/balance/b', 'upi/limit'],
-  durationMs: 6_000,
+  durationMs: 5_000,
   nemesis: [
     { atMs: 800, action: 'isolate-leader' as const },
     { atMs: 2_300, action: 'heal' as const },
     { atMs: 2_800, action: 'pause-leader' as const },
     { atMs: 3_800, action: 'heal' as const },
-    { atMs: 4_300, action: 'kill-leader' as const },
-    { atMs: 5_000, action: 'heal' as const },
+    { atMs: 4_000, action: 'kill-leader' as const },
+    { atMs: 4_600, action: 'heal' as const },
   ],
 };
 
@@ -28,7 +28,7 @@ export const ETCD_WORKLOAD = {
 export const ELECTION_TRIALS = 3;
 
 /** Patroni's leader-key ttl, seconds (loop_wait 1 s). */
-export const PATRONI_TTL_S = 8;
+export const PATRONI_TTL_S = 6;
 
 /** The failover run: the standbys' WAL link is cut at 0.8 s, the primary killed at 1.6 s. */
 export const FAILOVER = { stallAtMs: 800, killAtMs: 1_600, writesAfterFailover: 20 };
