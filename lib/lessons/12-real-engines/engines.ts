@@ -1,4 +1,5 @@
 import { EtcdCluster, etcdAvailability } from '../../etcd';
+import { galeraAvailability } from '../../galera';
 import { patroniAvailability } from '../../patroni';
 import { ETCD_ELECTION_TIMEOUT_MS, ETCD_HEARTBEAT_MS, SEED } from './scenario';
 
@@ -14,9 +15,11 @@ export interface EngineRow {
 export function engineAvailability(): EngineRow[] {
   const etcd = etcdAvailability();
   const patroni = patroniAvailability();
+  const galera = galeraAvailability();
   return [
     { engine: 'etcd (Raft)', installed: etcd.program !== null, detail: etcd.reason },
     { engine: 'Patroni (HA PostgreSQL)', installed: patroni.program !== null, detail: patroni.reason },
+    { engine: 'MariaDB Galera (multi-master)', installed: galera.server !== null, detail: galera.reason },
   ];
 }
 

@@ -3,3 +3,4 @@ export * from './scenario';
 export * from './engines';
 export * from './etcd-partition';
 export * from './patroni-failover';
+export * from './galera-conflicts';
