@@ -17,7 +17,8 @@ const SCRIPT = [
   'parent="$1"; dir="$2"',
   'while kill -0 "$parent" 2>/dev/null; do sleep 1; done',
   'if [ -f "$dir/process-groups" ]; then',
-  '  for group in $(cat "$dir/process-groups"); do kill -KILL -- "-$group" 2>/dev/null; done',
+  // dash (Debian's /bin/sh) rejects "kill -KILL -- -N"; "kill -9 -N" works in every POSIX sh.
+  '  for group in $(cat "$dir/process-groups"); do kill -9 "-$group" 2>/dev/null; done',
   'fi',
   `case "$dir" in */${RUN_DIRECTORY_PREFIX}*) rm -rf -- "$dir" ;; esac`,
 ].join('\n');
@@ -32,7 +33,11 @@ export class ProcessWatchdog {
   private readonly child: ChildProcess | null;
   private readonly groupsFile: string;
 
-  constructor(readonly directory: string) {
+  /** `parentPid`: whose death triggers the cleanup (default: this process). */
+  constructor(
+    readonly directory: string,
+    parentPid: number = process.pid,
+  ) {
     if (!path.basename(directory).startsWith(RUN_DIRECTORY_PREFIX)) {
       throw new Error(`ProcessWatchdog: ${directory} was not made by makeRunDirectory (name must start with ${RUN_DIRECTORY_PREFIX})`);
     }
@@ -40,7 +45,7 @@ export class ProcessWatchdog {
     fs.writeFileSync(this.groupsFile, '');
     let child: ChildProcess | null = null;
     try {
-      child = spawn('/bin/sh', ['-c', SCRIPT, 'watchdog', String(process.pid), directory], { detached: true, stdio: 'ignore' });
+      child = spawn('/bin/sh', ['-c', SCRIPT, 'watchdog', String(parentPid), directory], { detached: true, stdio: 'ignore' });
       child.on('error', () => undefined);
       child.unref();
     } catch {
