@@ -29,6 +29,7 @@ const PACKAGES = [
   { name: 'patroni', for: 'PostgreSQL failover with Patroni', without: 'the Patroni tests skip (fail under CI=true)' },
   { name: 'mariadb-server', for: 'MariaDB Galera cluster', without: 'the Galera tests skip (fail under CI=true)' },
   { name: 'galera-4', for: 'Galera synchronous replication', without: 'the Galera tests skip (fail under CI=true)' },
+  { name: 'rsync', for: 'Galera state transfer between MariaDB nodes', without: 'the Galera tests fail: a joining node cannot copy the cluster state' },
   { name: 'prometheus', for: 'promtool (alert rules checked by Prometheus itself)', without: 'the promtool tests skip (fail under CI=true)' },
   { name: 'fonts-noto-core', for: 'Noto Sans Devanagari (Hindi text in screenshots and the book)', without: 'no test skips; Hindi renders as boxes in screenshots and the book ships no font' },
 ];

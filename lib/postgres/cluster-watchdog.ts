@@ -14,7 +14,7 @@ const SCRIPT = [
   'parent="$1"; dir="$2"',
   'while kill -0 "$parent" 2>/dev/null; do sleep 1; done',
   'if [ -f "$dir/process-groups" ]; then',
-  '  for group in $(cat "$dir/process-groups"); do kill -KILL -- "-$group" 2>/dev/null; done',
+  '  for group in $(cat "$dir/process-groups"); do kill -9 "-$group" 2>/dev/null; done',
   'fi',
   'case "$dir" in */replication-workbook-pg-*) rm -rf -- "$dir" ;; esac',
 ].join('\n');

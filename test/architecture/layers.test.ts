@@ -30,12 +30,16 @@ const ALLOWED: Record<string, string[]> = {
   // strategy to set its prediction beside a measurement (simulator-prediction.ts): an arrow
   // DESIGN.md does not draw, kept deliberately and named here (it belongs in lesson 11's folder).
   postgres: ['strategies', ...BELOW_STRATEGIES],
-  etcd: ['chaos', ...BELOW_STRATEGIES],
+  // The other engines use lib/postgres's loopback helpers (free ports, service accounts) and the
+  // fault proxy; Patroni runs PostgreSQL on an etcd cluster, so it stands on both.
+  etcd: ['chaos', 'postgres', ...BELOW_STRATEGIES],
+  patroni: ['etcd', 'chaos', 'postgres', ...BELOW_STRATEGIES],
+  galera: ['chaos', 'postgres', ...BELOW_STRATEGIES],
   chaos: BELOW_STRATEGIES,
   bench: ['strategies', 'postgres', ...BELOW_STRATEGIES],
   viz: ['check', 'sim', ...BASE],
   monitor: ['viz', 'postgres', 'strategies', ...BELOW_STRATEGIES],
-  lessons: ['viz', 'monitor', 'bench', 'strategies', 'postgres', 'etcd', 'chaos', ...BELOW_STRATEGIES],
+  lessons: ['viz', 'monitor', 'bench', 'strategies', 'postgres', 'etcd', 'patroni', 'galera', 'chaos', ...BELOW_STRATEGIES],
 };
 
 function tsFiles(dir: string): string[] {

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'system-packages.js');
-const EXPECTED = ['jupyter-notebook', 'python3-nbclient', 'jupyter-nbconvert', 'chromium', 'postgresql', 'postgresql-15-wal2json', 'etcd-server', 'etcd-client', 'patroni', 'mariadb-server', 'galera-4', 'prometheus', 'fonts-noto-core'];
+const EXPECTED = ['jupyter-notebook', 'python3-nbclient', 'jupyter-nbconvert', 'chromium', 'postgresql', 'postgresql-15-wal2json', 'etcd-server', 'etcd-client', 'patroni', 'mariadb-server', 'galera-4', 'rsync', 'prometheus', 'fonts-noto-core'];
 
 /** A PATH whose dpkg-query reports only `installed` as installed. */
 function fakeDpkg(installed: string[]): { env: NodeJS.ProcessEnv; cleanup: () => void } {
@@ -30,7 +30,7 @@ describe('scripts/system-packages.js', () => {
     try {
       const advised = spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8', env: fake.env });
       expect(advised.status).toBe(0);
-      expect(advised.stdout).toContain('sudo apt-get update && sudo apt-get install -y chromium postgresql postgresql-15-wal2json etcd-server etcd-client patroni mariadb-server galera-4 prometheus');
+      expect(advised.stdout).toContain('sudo apt-get update && sudo apt-get install -y chromium postgresql postgresql-15-wal2json etcd-server etcd-client patroni mariadb-server galera-4 rsync prometheus');
       expect(advised.stdout).toMatch(/without chromium \(.*\): test\/browser\.test\.ts/);
       expect(advised.stdout).toMatch(/without postgresql \(.*\): the real-PostgreSQL tests skip/);
       expect(advised.stdout).not.toContain('without jupyter-notebook');
