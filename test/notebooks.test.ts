@@ -104,6 +104,12 @@ describe('committed notebooks', () => {
     expect(/#+\s*Further reading/i.test(text), `${name}: a Further reading section`).toBe(true);
   });
 
+  test('every navigation line links the previous and next notebook in order (scripts/set-navigation.py writes them)', () => {
+    const result = spawnSync('python3', [path.join(NOTEBOOKS_DIR, '..', 'scripts', 'set-navigation.py'), '--check'], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr, 'navigation lines').toBe('');
+    expect(result.status).toBe(0);
+  });
+
   test('the README lists every notebook', () => {
     const readme = fs.readFileSync(path.join(NOTEBOOKS_DIR, '..', 'README.md'), 'utf8');
     for (const name of notebooks) expect(readme, `README notebook table row for ${name}`).toContain(`(notebooks/${name})`);
