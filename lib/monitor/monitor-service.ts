@@ -13,6 +13,9 @@ import { MonitorServiceConfig, configSecrets, describeConfig } from './service-c
 import { CAPACITY_HEADROOM, createSimulatedLagSource } from './simulated-source';
 import { hostResourceReader } from './host-resources';
 
+/** India Standard Time, UTC+05:30: every region of the episode is on it. */
+const IST_OFFSET_MINUTES = 330;
+
 /**
  * The running service: a lag source sampled every interval, the monitor core fed with
  * the samples, and the HTTP server over both. This is the one place with real time and
@@ -98,6 +101,9 @@ export async function startMonitorService(options: MonitorServiceOptions): Promi
     forMs: config.forMs,
     clearForMs: config.clearForMs,
     slaTargetShare: config.slaTargetShare,
+    // A real cluster's SLA is promised for the business hours, India Standard Time; the
+    // simulated cluster only lives through business hours, so all of its time is judged.
+    ...(config.source.kind === 'postgres' ? { slaWindow: { fromHour: config.businessHoursStart, toHour: config.businessHoursEnd, utcOffsetMinutes: IST_OFFSET_MINUTES } } : {}),
     // A service runs for months: keep the recent past, drop the oldest.
     history: { maxPointsPerReplica: 3600, whenFull: 'drop-oldest' },
     alerts: { maxEvents: 1000, whenEventsFull: 'drop-oldest' },

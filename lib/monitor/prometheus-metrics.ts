@@ -297,7 +297,7 @@ export function createMonitorMetrics(
   const regionErrors = new Counter({ name: 'region_request_errors_total', help: 'Failed requests (rolled-back transactions) per region', labelNames: ['region', 'business'], registers });
   const slaSeconds = new Counter({
     name: 'replication_sla_seconds_total',
-    help: 'Observed time per region, split by whether every replica was within its lag threshold',
+    help: 'Observed time per region: within (every replica within its lag threshold), over, or outside_window (off business hours, not judged)',
     labelNames: ['region', 'state'],
     registers,
   });
@@ -318,10 +318,11 @@ export function createMonitorMetrics(
         if (lastCountedMs !== null && latest.timeMs > lastCountedMs) {
           const seconds = (latest.timeMs - lastCountedMs) / 1000;
           const regions = new Set(latest.replicas.map((r) => r.region));
+          const judged = monitor.slaJudges(lastCountedMs);
           for (const region of regions) {
             const threshold = monitor.thresholdMs(region);
             const within = latest.replicas.filter((r) => r.region === region).every((r) => r.connected && r.lagMs !== null && r.lagMs <= threshold);
-            slaSeconds.inc({ region, state: within ? 'within' : 'over' }, seconds);
+            slaSeconds.inc({ region, state: !judged ? 'outside_window' : within ? 'within' : 'over' }, seconds);
           }
         }
         lastCountedMs = latest.timeMs;

@@ -2,7 +2,7 @@ import { checkKnownKeys, checkNumber } from '../util/option-error';
 import { ActiveAlert, AlertEngine, AlertEngineOptions, AlertEvent } from './alert-engine';
 import { AlertRule, episodeAlertRules, observe, observeSourceDown, validateAlertRules } from './alert-rules';
 import { LagHistory, LagHistoryOptions, LagPoint } from './lag-history';
-import { RegionSlaRow, SlaTracker } from './sla-tracker';
+import { RegionSlaRow, SlaTracker, SlaWindow, checkSlaWindow } from './sla-tracker';
 import { ClusterSnapshot, ServerView } from './snapshot';
 
 /**
@@ -22,11 +22,13 @@ export interface ReplicationMonitorOptions {
   rules?: AlertRule[];
   /** The promised share of time within the lag threshold. Default 0.999. */
   slaTargetShare?: number;
+  /** Judge the SLA only inside these hours (sample times in epoch ms); default: all time. */
+  slaWindow?: SlaWindow;
   history?: LagHistoryOptions;
   alerts?: AlertEngineOptions;
 }
 
-const OPTION_KEYS = ['lagThresholdMs', 'lagThresholdByRegionMs', 'forMs', 'clearForMs', 'rules', 'slaTargetShare', 'history', 'alerts'];
+const OPTION_KEYS = ['lagThresholdMs', 'lagThresholdByRegionMs', 'forMs', 'clearForMs', 'rules', 'slaTargetShare', 'slaWindow', 'history', 'alerts'];
 
 /** Everything the service knows about a region, for /regions. */
 export interface RegionStatus {
@@ -70,6 +72,7 @@ export class ReplicationMonitor {
       defaultThresholdMs: this.lagThresholdMs,
       thresholdByRegionMs: this.lagThresholdByRegionMs,
       targetShare: checkNumber('slaTargetShare', options.slaTargetShare ?? 0.999, { min: 0, max: 1 }),
+      ...(options.slaWindow !== undefined ? { window: checkSlaWindow('slaWindow', options.slaWindow) } : {}),
     });
     this.history = new LagHistory(options.history);
   }
@@ -145,6 +148,11 @@ export class ReplicationMonitor {
 
   get droppedAlertEventCount(): number {
     return this.engine.droppedEventCount;
+  }
+
+  /** Whether the SLA judges time at `timeMs` (inside the business-hours window, if any). */
+  slaJudges(timeMs: number): boolean {
+    return this.sla.judges(timeMs);
   }
 
   slaRows(): RegionSlaRow[] {

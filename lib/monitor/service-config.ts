@@ -29,7 +29,7 @@ export interface MonitorServiceConfig {
   datacenter: string;
   /** The connection pool size the pool rule judges (MAX_CONNECTIONS); null: what the source reports. */
   maxConnections: number | null;
-  /** The business day, [start, end) hours: it shapes the simulated day (BUSINESS_HOURS_START/END). */
+  /** The business day, [start, end) hours: it shapes the simulated day and, for PostgreSQL, the SLA window (BUSINESS_HOURS_START/END). */
   businessHoursStart: number;
   businessHoursEnd: number;
   /** Peak traffic relative to the episode's default (PEAK_MULTIPLIER): scales the simulated peaks. */
@@ -55,7 +55,7 @@ export const MONITOR_ENV_VARIABLES: ReadonlyArray<{ name: string; default: strin
   { name: 'DB_PASSWORD_FILE', default: '(unset)', meaning: 'a file holding the primary\'s password (first line), so it need not sit in the environment; PGPASSFILE (~/.pgpass format) also works when no password is given' },
   { name: 'DATACENTER', default: '<REGION>-dc1', meaning: 'name of this data centre, shown on monitor_info and /cluster-status (letters, digits, . _ -)' },
   { name: 'MAX_CONNECTIONS', default: '(unset: the server\'s max_connections; 16 per simulated client)', meaning: 'connection pool size the ConnectionPoolSaturated rule judges (1 to 100000)' },
-  { name: 'BUSINESS_HOURS_START, BUSINESS_HOURS_END', default: '8, 24', meaning: 'the business day in hours [start, end): the simulated cluster runs these hours, day after day' },
+  { name: 'BUSINESS_HOURS_START, BUSINESS_HOURS_END', default: '8, 24', meaning: 'the business day in hours [start, end): the simulated cluster runs these hours, day after day; for PostgreSQL the SLA judges only these hours (India Standard Time)' },
   { name: 'PEAK_MULTIPLIER', default: '1', meaning: 'peak traffic relative to the episode\'s 150 writes/s and 300 reads/s of the simulated cluster (0.1 to 20); above about 1.3 its modelled CPU passes 80 %' },
   { name: 'COST_OPTIMIZATION', default: 'false', meaning: 'true | false: prefer cheaper regions within the latency objective when the replica-fleet controller scales' },
   { name: 'PORT', default: '8080', meaning: 'HTTP port (0 = any free port)' },

@@ -8,13 +8,45 @@ import { ClusterSnapshot } from './snapshot';
  * at a moment when EVERY replica there is connected with a lag at or below the threshold;
  * a disconnected replica is a breach (a replica that serves nothing is not "fresh"); a
  * connected replica with no measurement is counted apart as unknown time, neither good nor bad.
+ * With a `window` (the business hours), an interval that starts outside it is counted apart as
+ * outside-window time and judges nothing: the SLA is promised for the business day only.
  */
+export interface SlaWindow {
+  /** First hour of the window, 0–23, and the hour it ends (exclusive), 1–24, local time. */
+  fromHour: number;
+  toHour: number;
+  /** Local time = UTC + this many minutes (India Standard Time: 330). */
+  utcOffsetMinutes: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whether an epoch-ms instant falls in the window's hours, local time. */
+export function inSlaWindow(window: SlaWindow, timeMs: number): boolean {
+  const localMs = (((timeMs + window.utcOffsetMinutes * 60_000) % DAY_MS) + DAY_MS) % DAY_MS;
+  const hour = localMs / 3_600_000;
+  return hour >= window.fromHour && hour < window.toHour;
+}
+
+/** Checks a window's fields; `name` prefixes every error (e.g. "sla window"). */
+export function checkSlaWindow(name: string, window: SlaWindow): SlaWindow {
+  checkNumber(`${name}.fromHour`, window.fromHour, { min: 0, max: 23, integer: true });
+  checkNumber(`${name}.toHour`, window.toHour, { min: 1, max: 24, integer: true });
+  checkNumber(`${name}.utcOffsetMinutes`, window.utcOffsetMinutes, { min: -720, max: 840, integer: true });
+  if (window.toHour <= window.fromHour) {
+    throw new OptionError(`${name}.toHour: got ${window.toHour} with fromHour ${window.fromHour}; allowed: an hour after fromHour (the window is [fromHour, toHour))`);
+  }
+  return { fromHour: window.fromHour, toHour: window.toHour, utcOffsetMinutes: window.utcOffsetMinutes };
+}
+
 export interface SlaOptions {
   /** Lag threshold per region, ms; regions without one use defaultThresholdMs. */
   thresholdByRegionMs?: Record<string, number>;
   defaultThresholdMs: number;
   /** The promised share of time within threshold, e.g. 0.999. */
   targetShare: number;
+  /** Judge only the time inside these hours (epoch-ms sample times); default: all time. */
+  window?: SlaWindow;
 }
 
 export interface RegionSlaRow {
@@ -26,6 +58,8 @@ export interface RegionSlaRow {
   withinMs: number;
   breachMs: number;
   unknownMs: number;
+  /** Time outside the SLA window (off business hours), judged neither way; 0 without a window. */
+  outsideWindowMs: number;
   /** withinMs / (withinMs + breachMs); null before any measured time. */
   withinShare: number | null;
   targetShare: number;
@@ -46,6 +80,7 @@ interface RegionAccumulator {
   withinMs: number;
   breachMs: number;
   unknownMs: number;
+  outsideWindowMs: number;
   worstLagMs: number | null;
   currentLagMs: number | null;
   lastState: RegionState | null;
@@ -63,12 +98,21 @@ export class SlaTracker {
     checkNumber('sla defaultThresholdMs', options.defaultThresholdMs, { min: 0 });
     checkNumber('sla targetShare', options.targetShare, { min: 0, max: 1 });
     for (const [region, value] of Object.entries(options.thresholdByRegionMs ?? {})) checkNumber(`sla thresholdByRegionMs.${region}`, value, { min: 0 });
-    this.options = { ...options, thresholdByRegionMs: { ...(options.thresholdByRegionMs ?? {}) } };
+    this.options = {
+      ...options,
+      thresholdByRegionMs: { ...(options.thresholdByRegionMs ?? {}) },
+      ...(options.window !== undefined ? { window: checkSlaWindow('sla window', options.window) } : {}),
+    };
   }
 
   thresholdMs(region: string): number {
     const own = (this.options.thresholdByRegionMs ?? {})[region];
     return own !== undefined ? own : this.options.defaultThresholdMs;
+  }
+
+  /** Whether time at `timeMs` is judged (inside the window, or always without one). */
+  judges(timeMs: number): boolean {
+    return this.options.window === undefined || inSlaWindow(this.options.window, timeMs);
   }
 
   /** Adds one snapshot: the time since the previous one is credited to the state the previous one showed. */
@@ -78,11 +122,12 @@ export class SlaTracker {
       throw new OptionError(`SlaTracker.add timeMs: got ${t}; allowed: ≥ the previous sample's ${this.lastTimeMs} (time never goes back)`);
     }
     this.lastTimeMs = t;
-    // Credit the elapsed interval to every region's previous state.
+    // Credit the elapsed interval to every region's previous state (outside the window: to no state).
     for (const acc of this.regions.values()) {
       if (acc.lastState !== null) {
         const elapsed = t - acc.lastTimeMs;
-        if (acc.lastState === 'within') acc.withinMs += elapsed;
+        if (!this.judges(acc.lastTimeMs)) acc.outsideWindowMs += elapsed;
+        else if (acc.lastState === 'within') acc.withinMs += elapsed;
         else if (acc.lastState === 'breach') acc.breachMs += elapsed;
         else acc.unknownMs += elapsed;
       }
@@ -102,7 +147,7 @@ export class SlaTracker {
       let acc = this.regions.get(r.region);
       if (!acc) {
         if (this.regions.size >= MAX_REGIONS) throw new OptionError(`SlaTracker: more than ${MAX_REGIONS} regions; region labels must come from a small fixed set`);
-        acc = { region: r.region, replicas: new Set(), withinMs: 0, breachMs: 0, unknownMs: 0, worstLagMs: null, currentLagMs: null, lastState: null, lastTimeMs: t };
+        acc = { region: r.region, replicas: new Set(), withinMs: 0, breachMs: 0, unknownMs: 0, outsideWindowMs: 0, worstLagMs: null, currentLagMs: null, lastState: null, lastTimeMs: t };
         this.regions.set(r.region, acc);
       }
       acc.replicas.add(r.replica);
@@ -131,6 +176,7 @@ export class SlaTracker {
         withinMs: acc.withinMs,
         breachMs: acc.breachMs,
         unknownMs: acc.unknownMs,
+        outsideWindowMs: acc.outsideWindowMs,
         withinShare,
         targetShare: target,
         met: withinShare === null ? null : withinShare >= target,

@@ -100,6 +100,25 @@ describe('monitor service endpoints', () => {
     expect(mumbai.traffic).toEqual([{ business: 'banking', requestCount: 1000, errorRate: 0.005, poolUtilization: 0.4 }]);
   });
 
+  test('after business hours (IST) a PostgreSQL cluster is not judged: the SLA counts the time apart', async () => {
+    const night = new ScriptedSource((t) => snapshot(t, { 'delhi-1': 900 }));
+    night.timeMs = Date.parse('2023-11-15T18:30:00Z') - 1000; // the first sample (taken on start) lands at midnight IST
+    const config = loadMonitorConfig({ PORT: '0', DATABASE_URL: 'postgres://monitor@127.0.0.1:1/bank', MONITORING_INTERVAL_SECONDS: '3600' });
+    const late = await startMonitorService({ config, source: night, log: () => {} });
+    try {
+      await late.sampleNow();
+      await late.sampleNow();
+      await late.sampleNow();
+      const delhi = (await request(late.url, '/regions')).json().regions.find((r: { region: string }) => r.region === 'delhi');
+      expect(delhi.sla).toMatchObject({ outsideWindowMs: 3000, withinMs: 0, breachMs: 0, withinShare: null }); // 4 samples, 1 s apart
+      const metrics = (await request(late.url, '/metrics')).body;
+      expect(metrics).toMatch(/replication_sla_seconds_total\{region="delhi",state="outside_window"\} 3/);
+      expect(metrics).not.toMatch(/replication_sla_seconds_total\{region="delhi",state="over"\}/);
+    } finally {
+      await late.stop();
+    }
+  });
+
   test('GET /cluster-status, /replication-queue and /consensus describe leader, epoch and replicas', async () => {
     const status = (await get('/cluster-status')).json();
     expect(status).toMatchObject({ health: 'ok', leader: { id: 'mumbai-0', region: 'mumbai' }, epoch: 3, source: { kind: 'postgres' } });

@@ -7,7 +7,8 @@ import { ClusterSnapshot, LagSource, SourceUnavailableError } from '../../lib/mo
 export class ScriptedSource implements LagSource {
   readonly kind = 'postgres';
   next: ((timeMs: number) => ClusterSnapshot) | Error;
-  timeMs = 1_700_000_000_000;
+  /** 2023-11-15 11:30 India Standard Time: inside the default business hours (the SLA window). */
+  timeMs = Date.parse('2023-11-15T06:00:00Z');
   sampleCount = 0;
   closed = false;
 
