@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
 import { OptionError, checkNumber } from '../util';
-import { ClusterWatchdog } from './cluster-watchdog';
+import { ClusterWatchdog, POSTGRES_DIRECTORY_PREFIX } from './cluster-watchdog';
 import { freePort } from './free-port';
 import { LocalPgCluster } from './local-cluster';
 import { runProgram } from './program-run';
@@ -70,7 +70,7 @@ export async function addStandbyUnderLoad(cluster: LocalPgCluster, options: AddS
   const pollMs = checkNumber('addStandbyUnderLoad pollMs', options.pollMs ?? 50, { min: 5, max: 5000 });
   const user = serverUser();
   const primary = cluster.clientConfig(cluster.primaryName);
-  const home = path.join(cluster.dir, `added-${name}`);
+  const home = path.join(cluster.dir, `${POSTGRES_DIRECTORY_PREFIX}added-${name}`);
   fs.mkdirSync(home);
   handOver(user, home);
   const watchdog = new ClusterWatchdog(home);

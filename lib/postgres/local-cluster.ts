@@ -6,7 +6,7 @@ import { inspect } from 'util';
 import { Client, ClientConfig } from 'pg';
 import { OptionError, checkKnownKeys, checkNumber, checkOneOf } from '../util/option-error';
 import { PostgresBinaries, findPostgresBinaries } from './binaries';
-import { ClusterWatchdog } from './cluster-watchdog';
+import { ClusterWatchdog, POSTGRES_DIRECTORY_PREFIX } from './cluster-watchdog';
 import { freePort } from './free-port';
 import { runProgram } from './program-run';
 import { PrimaryReplicationStats, StandbyStatus, parseLsn, readPrimaryReplicationStats, readStandbyStatus } from './replication-stats';
@@ -176,7 +176,7 @@ export class LocalPgCluster {
     const user = serverUser();
 
     const parentDir = options.parentDir ?? os.tmpdir();
-    const dir = fs.mkdtempSync(path.join(parentDir, 'replication-workbook-pg-'));
+    const dir = fs.mkdtempSync(path.join(parentDir, POSTGRES_DIRECTORY_PREFIX));
     handOver(user, dir);
     const cluster = new LocalPgCluster(dir, binaries, user, primaryName, synchronousCommit, startTimeoutMs);
     liveClusters.add(cluster);

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import { Client, ClientConfig } from 'pg';
+import { groupAlive } from '../chaos/managed-process';
 import { serverEnvironment, tailLines } from './program-run';
 import { ServerUser } from './server-user';
 
@@ -21,41 +22,10 @@ export function delay(ms: number): Promise<void> {
 }
 
 /**
- * True while any process of the group is alive. A zombie does not count: after a kill -9
- * the postmaster's orphaned children are re-parented to init, which may take its time to
- * reap them, yet they run no code. On Linux we read /proc; elsewhere signal 0 answers.
+ * True while any process of the group is alive; a zombie does not count (after a kill -9 the
+ * postmaster's orphaned children wait for init to reap them, yet run no code). lib/chaos's check.
  */
-export function processGroupAlive(groupId: number): boolean {
-  if (process.platform === 'linux' && fs.existsSync('/proc/self/stat')) {
-    let entries: string[];
-    try {
-      entries = fs.readdirSync('/proc');
-    } catch {
-      entries = [];
-    }
-    if (entries.length > 0) {
-      for (const entry of entries) {
-        if (!/^\d+$/.test(entry)) continue;
-        let stat: string;
-        try {
-          stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-        } catch {
-          continue; // exited while we looked
-        }
-        // Fields after the parenthesised command name: state, ppid, pgrp, ...
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[2]) === groupId && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-      }
-      return false;
-    }
-  }
-  try {
-    process.kill(-groupId, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export const processGroupAlive: (groupId: number) => boolean = groupAlive;
 
 export function killProcessGroup(groupId: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {

@@ -29,7 +29,8 @@ const ALLOWED: Record<string, string[]> = {
   // Real engines sit beside the strategies. lib/postgres also runs the simulated leader-follower
   // strategy to set its prediction beside a measurement (simulator-prediction.ts): an arrow
   // DESIGN.md does not draw, kept deliberately and named here (it belongs in lesson 11's folder).
-  postgres: ['strategies', ...BELOW_STRATEGIES],
+  // Its cluster watchdog is lib/chaos's process watchdog with lib/postgres's folder prefix.
+  postgres: ['strategies', 'chaos', ...BELOW_STRATEGIES],
   // The other engines use lib/postgres's loopback helpers (free ports, service accounts) and the
   // fault proxy; Patroni runs PostgreSQL on an etcd cluster, so it stands on both.
   etcd: ['chaos', 'postgres', ...BELOW_STRATEGIES],
