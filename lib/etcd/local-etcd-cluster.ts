@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { noop } from 'cockatiel';
 import { Etcd3 } from 'etcd3';
-import { FaultNetwork, FaultProxy, ManagedProcess, ProcessWatchdog, makeRunDirectory, sleepMs } from '../chaos';
+import { FaultNetwork, FaultProxy, ManagedProcess, ProcessWatchdog, groupAlive, makeRunDirectory, sleepMs } from '../chaos';
 import { freePort, lookupAccount } from '../postgres';
 import { OptionError } from '../util';
 import { etcdAvailability } from './binaries';
@@ -63,7 +63,25 @@ export class EtcdCluster {
     readonly electionTimeoutMs: number,
   ) {}
 
+  /**
+   * Starts the cluster and waits until every member answers and names the same leader. Ports
+   * are found free and then bound by etcd a moment later, so another process (a parallel test)
+   * can take one in between; etcd then exits with "address already in use". Such a start is
+   * torn down and tried again with fresh ports, at most 3 times; any other failure is thrown.
+   */
   static async start(options: EtcdClusterOptions = {}): Promise<EtcdCluster> {
+    const attempts = 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await EtcdCluster.startOnce(options);
+      } catch (error) {
+        const portTaken = /address already in use/i.test((error as Error).message);
+        if (!portTaken || attempt >= attempts) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(options: EtcdClusterOptions): Promise<EtcdCluster> {
     const memberCount = options.memberCount ?? 3;
     const heartbeatMs = options.heartbeatMs ?? 50;
     const electionTimeoutMs = options.electionTimeoutMs ?? 500;
@@ -141,9 +159,9 @@ export class EtcdCluster {
       for (const member of members) member.process.start();
       const cluster = new EtcdCluster(directory, watchdog, network, members, available.version, heartbeatMs, electionTimeoutMs);
       try {
-        await cluster.waitForLeader({ timeoutMs: options.startTimeoutMs ?? 20_000 });
+        await cluster.waitForEveryMember(options.startTimeoutMs ?? 20_000);
       } catch (error) {
-        const logs = members.map((m) => `--- ${m.name}\n${m.process.logTail(5)}`).join('\n');
+        const logs = members.map((m) => `--- ${m.name} (${m.process.state})\n${m.process.logTail(5)}`).join('\n');
         await cluster.stop();
         throw new Error(`${(error as Error).message}\n${logs}`);
       }
@@ -231,6 +249,23 @@ export class EtcdCluster {
       await sleepMs(options.pollMs ?? 20);
     }
     throw new Error(`etcd: no leader${options.excluding?.length ? ` other than ${options.excluding.join(', ')}` : ''} within ${timeoutMs} ms`);
+  }
+
+  /**
+   * Polls until every member answers and all name the same leader: a majority alone is not
+   * enough at start, since a workload's client bound to the missing member would be refused.
+   */
+  private async waitForEveryMember(timeoutMs: number, pollMs = 20): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const exited = this.members.find((m) => m.process.pid === null || !groupAlive(m.process.pid));
+      if (exited) throw new Error(`etcd: ${exited.name} exited during start`);
+      const statuses = await Promise.all(this.members.map((m) => this.status(m.name)));
+      const leaders = new Set(statuses.map((s) => s?.leaderName ?? null));
+      if (leaders.size === 1 && !leaders.has(null)) return;
+      await sleepMs(pollMs);
+    }
+    throw new Error(`etcd: not every member answered with the same leader within ${timeoutMs} ms`);
   }
 
   /** Heals the network and resumes or restarts every member; waits for a leader. */
