@@ -429,6 +429,15 @@ export class LinearizationSearch {
             illegal = true;
             continue;
           }
+          if (returnTime[op] === Infinity) {
+            // An operation that never returned may be left out. Lifted where it changes nothing,
+            // it is useless: the configuration without it has the same state and more choices.
+            // Lifted where it leads to state s', it is useless too when the current set with
+            // state s' was already explored (s' is not the current state, so that is not a
+            // configuration on the current path: it failed), because every order that works
+            // after the lift works there as well, the operation left pending.
+            if (nextState === state || memo.has(bitsHash, nextState, bits, low, hiWord)) continue;
+          }
           const r = rank[op];
           const word = r >>> 5;
           const mask = 1 << (r & 31);
