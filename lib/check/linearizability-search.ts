@@ -251,7 +251,20 @@ export class LinearizationSearch {
   private optionalDepth = 0;
   private bestMandatory = -1;
   private bestOptional = 0;
-  private deepest: DeepestPoint | null = null;
+  /**
+   * The deepest point so far, kept cheaply: a copy of the stack's nodes and states up to
+   * `deepestDepth`, the state there, what was callable and the blocking operation. Only the part
+   * of the stack popped since the last copy (from `dirtyFrom`) is copied again, since a search that
+   * goes deep records a new deepest point after most backtracks and copying the whole stack each
+   * time is quadratic in the history's length. The `DeepestPoint` is built once, at the end.
+   */
+  private readonly deepestNode: Int32Array;
+  private readonly deepestStates: Int32Array;
+  private deepestDepth = -1;
+  private deepestState = 0;
+  private deepestCandidates: number[] = [];
+  private deepestBlocking = -1;
+  private dirtyFrom = 0;
   private node: number;
   private altFrom = 0;
   private outcome: SearchOutcome | null = null;
@@ -300,6 +313,8 @@ export class LinearizationSearch {
     this.stackState = new Int32Array(n);
     this.stackAlt = new Uint8Array(n);
     this.stackKeep = new Uint8Array(n);
+    this.deepestNode = new Int32Array(n);
+    this.deepestStates = new Int32Array(n);
     this.predRank = identicalPredecessors(problem, sorted, this.rank);
     this.resetIndex = new Int32Array(n).fill(-1);
     const resets: number[] = [];
@@ -353,6 +368,7 @@ export class LinearizationSearch {
     let low = this.low;
     let hiWord = this.hiWord;
     let firstReset = this.firstReset;
+    let dirtyFrom = this.dirtyFrom;
     const stepsStop = steps + stepsBudget;
     const save = (): void => {
       this.depth = depth;
@@ -365,6 +381,7 @@ export class LinearizationSearch {
       this.low = low;
       this.hiWord = hiWord;
       this.firstReset = firstReset;
+      this.dirtyFrom = dirtyFrom;
     };
     for (;;) {
       if ((steps & 1023) === 0) {
@@ -523,7 +540,8 @@ export class LinearizationSearch {
         save();
         this.bestMandatory = mandatory;
         this.bestOptional = optionalDepth;
-        this.deepest = this.recordDeepest(blocking);
+        this.recordDeepest(blocking);
+        dirtyFrom = this.dirtyFrom;
       }
       // Pop the last choice and try the next candidate after it. A lift of an operation that
       // changes no state wherever it is legal (KEEPS_STATE) needs no sibling: from the
@@ -539,7 +557,7 @@ export class LinearizationSearch {
             limitHit: null,
             order: null,
             orderStates: null,
-            deepest: this.deepest,
+            deepest: this.deepestPoint(),
             steps,
             memoEntries: memo.size,
             memoBytes: memo.bytes,
@@ -547,6 +565,7 @@ export class LinearizationSearch {
           });
         }
         depth--;
+        if (depth < dirtyFrom) dirtyFrom = depth;
         const top = stackNode[depth];
         const topOp = nodeOp[top];
         if (returnTime[topOp] === Infinity || mayBeNoEffect[topOp] === 1) optionalDepth--;
@@ -589,12 +608,32 @@ export class LinearizationSearch {
     return { order, states };
   }
 
-  private recordDeepest(blockingOp: number): DeepestPoint {
-    const { order, states } = this.currentOrder();
+  /** Copies the current point (see `deepestNode`); the caller has saved the loop's locals. */
+  private recordDeepest(blockingOp: number): void {
+    const depth = this.depth;
+    const from = Math.min(this.dirtyFrom, this.deepestDepth < 0 ? 0 : this.deepestDepth);
+    this.deepestNode.set(this.stackNode.subarray(from, depth), from);
+    this.deepestStates.set(this.stackState.subarray(from, depth), from);
+    this.dirtyFrom = depth;
+    this.deepestDepth = depth;
+    this.deepestState = this.state;
+    this.deepestBlocking = blockingOp;
     const candidates: number[] = [];
     const TAIL = 2 * this.n + 1;
     for (let e = this.next[0]; e !== TAIL && this.nodeIsCall[e] === 1; e = this.next[e]) candidates.push(this.nodeOp[e]);
-    return { order, states, candidates, blockingOp };
+    this.deepestCandidates = candidates;
+  }
+
+  private deepestPoint(): DeepestPoint | null {
+    const depth = this.deepestDepth;
+    if (depth < 0) return null;
+    const order: number[] = new Array(depth);
+    const states: number[] = new Array(depth);
+    for (let i = 0; i < depth; i++) {
+      order[i] = this.nodeOp[this.deepestNode[i]];
+      states[i] = i + 1 < depth ? this.deepestStates[i + 1] : this.deepestState;
+    }
+    return { order, states, candidates: this.deepestCandidates, blockingOp: this.deepestBlocking };
   }
 
   private linearizable(): SearchOutcome {
