@@ -10,6 +10,9 @@
  *   back ("unlifts") and tries the next call after it.
  * - A memo of (set of linearized operations as a bitset, model state) prunes paths that
  *   reach a configuration already explored.
+ * - Exact prunes on top (each argued where it is applied, and in the README): no sibling after
+ *   a lift that keeps the state, identical operations in interval order, dead reads, and
+ *   operations that never returned lifted only where they can matter.
  *
  * Everything here is integers in typed arrays: model states are ids handed out by the
  * model compiler (lib/check/sequential-models.ts), so a step is a switch on a small code
@@ -228,7 +231,7 @@ export class LinearizationSearch {
   private readonly stackNode: Int32Array;
   private readonly stackState: Int32Array;
   private readonly stackAlt: Uint8Array;
-  /** 1 when the lift on the stack left the state as it was (see `run`: such a lift is never undone by a sibling). */
+  /** 1 when the operation lifted there keeps the state wherever it is legal (KEEPS_STATE): no sibling is tried after it. */
   private readonly stackKeep: Uint8Array;
   /**
    * For an operation identical to an earlier one (same step, arguments and kind of return), the
