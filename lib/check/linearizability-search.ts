@@ -10,6 +10,9 @@
  *   back ("unlifts") and tries the next call after it.
  * - A memo of (set of linearized operations as a bitset, model state) prunes paths that
  *   reach a configuration already explored.
+ * - Exact prunes on top (each argued where it is applied, and in the README): no sibling after
+ *   a lift that keeps the state, identical operations in interval order, dead reads, and
+ *   operations that never returned lifted only where they can matter.
  *
  * Everything here is integers in typed arrays: model states are ids handed out by the
  * model compiler (lib/check/sequential-models.ts), so a step is a switch on a small code
@@ -28,6 +31,13 @@ export const STEP_CAS_FAIL = 4; // legal iff state !== a; the state does not cha
 export const STEP_CAS_MAYBE = 5; // outcome unknown: state := (state === a ? b : state)
 export const STEP_APPEND = 6; // state := append(state, a)
 
+/**
+ * 1 for the step codes that leave the state as it was wherever they are legal (a read, a failed
+ * cas, a no-op). Lifting such an operation needs no alternative (see the pop in `run`). Not so a
+ * write of the value the register already holds: elsewhere in an order it would change the state.
+ */
+const KEEPS_STATE = Uint8Array.from([1, 1, 0, 0, 1, 0, 0]);
+
 /** One partition of a history, compiled to numbers. Operation i of the partition is index i. */
 export interface SearchProblem {
   opCount: number;
@@ -45,6 +55,11 @@ export interface SearchProblem {
   initialState: number;
   /** The state after appending value id `suffix` to state `state` (kv only). */
   append: (state: number, suffix: number) => number;
+  /**
+   * kv only (null for a register): false when state `state` is surely not a prefix of value
+   * `value` (true may be a hash match only: a prune relies on false alone).
+   */
+  mayBePrefix: ((state: number, value: number) => boolean) | null;
 }
 
 export interface SearchLimits {
@@ -109,6 +124,61 @@ function zobristWords(count: number): Int32Array {
 }
 
 /**
+ * Symmetry among identical operations (same step code, arguments, and both returned or both
+ * not): swapping two of them in a linearization changes no state, so only the order of their
+ * intervals matters. For two returned ones where one is called and returns before the other
+ * (in list order), some linearization, if any exists, places the earlier one first: exchange them
+ * and every real-time constraint still holds. For two that never returned, the earlier-called one
+ * can always take the later one's place (and be the one kept when only some are linearized). So
+ * the search only lifts an operation once its predecessor in such a chain is linearized. Returned
+ * operations whose intervals nest go in separate chains. Returns each operation's predecessor's
+ * rank, or -1.
+ */
+function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank: Int32Array): Int32Array {
+  const n = problem.opCount;
+  const pred = new Int32Array(n).fill(-1);
+  const callPos = new Int32Array(n);
+  const retPos = new Int32Array(n);
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
+    if ((e & 1) === 0) callPos[e >> 1] = i;
+    else retPos[e >> 1] = i;
+  }
+  // Chain tails per group of identical operations, visited in call order.
+  const tails = new Map<string, number[]>();
+  const MAX_CHAINS = 64;
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
+    if ((e & 1) !== 0) continue;
+    const op = e >> 1;
+    const finite = problem.returnTime[op] !== Infinity;
+    const key = `${problem.kind[op]},${problem.argA[op]},${problem.argB[op]},${problem.mayBeNoEffect[op]},${finite ? 1 : 0}`;
+    let chain = tails.get(key);
+    if (chain === undefined) {
+      tails.set(key, [op]);
+      continue;
+    }
+    if (!finite) {
+      pred[op] = rank[chain[0]];
+      chain[0] = op;
+      continue;
+    }
+    // The chain whose last operation returned latest before this one returns (best fit).
+    let best = -1;
+    for (let c = 0; c < chain.length; c++) {
+      if (retPos[chain[c]] < retPos[op] && (best < 0 || retPos[chain[c]] > retPos[chain[best]])) best = c;
+    }
+    if (best >= 0) {
+      pred[op] = rank[chain[best]];
+      chain[best] = op;
+    } else if (chain.length < MAX_CHAINS) {
+      chain.push(op);
+    }
+  }
+  return pred;
+}
+
+/**
  * Orders the 2n entries by time. Ties: in "concurrent" mode a call at time t comes before a
  * return at t (the two operations overlap, as in Porcupine); in "return-first" mode a return at
  * t comes first (the earlier operation precedes the later one), except the return of an operation
@@ -161,6 +231,21 @@ export class LinearizationSearch {
   private readonly stackNode: Int32Array;
   private readonly stackState: Int32Array;
   private readonly stackAlt: Uint8Array;
+  /** 1 when the operation lifted there keeps the state wherever it is legal (KEEPS_STATE): no sibling is tried after it. */
+  private readonly stackKeep: Uint8Array;
+  /**
+   * For an operation identical to an earlier one (same step, arguments and kind of return), the
+   * rank of the one that must be linearized first, else -1 (see `identicalPredecessors`).
+   */
+  private readonly predRank: Int32Array;
+  /**
+   * The operations that can set the state to a value unrelated to the one before (write, put,
+   * a cas that may succeed), by call: their call nodes in list order, each operation's index
+   * there (-1: not one), and the first index not linearized (see `run`: the dead-read prune).
+   */
+  private readonly resetNodes: Int32Array;
+  private readonly resetIndex: Int32Array;
+  private firstReset = 0;
   private depth = 0;
   private state: number;
   private bitsHash = 0;
@@ -169,7 +254,20 @@ export class LinearizationSearch {
   private optionalDepth = 0;
   private bestMandatory = -1;
   private bestOptional = 0;
-  private deepest: DeepestPoint | null = null;
+  /**
+   * The deepest point so far, kept cheaply: a copy of the stack's nodes and states up to
+   * `deepestDepth`, the state there, what was callable and the blocking operation. Only the part
+   * of the stack popped since the last copy (from `dirtyFrom`) is copied again, since a search that
+   * goes deep records a new deepest point after most backtracks and copying the whole stack each
+   * time is quadratic in the history's length. The `DeepestPoint` is built once, at the end.
+   */
+  private readonly deepestNode: Int32Array;
+  private readonly deepestStates: Int32Array;
+  private deepestDepth = -1;
+  private deepestState = 0;
+  private deepestCandidates: number[] = [];
+  private deepestBlocking = -1;
+  private dirtyFrom = 0;
   private node: number;
   private altFrom = 0;
   private outcome: SearchOutcome | null = null;
@@ -217,6 +315,21 @@ export class LinearizationSearch {
     this.stackNode = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackAlt = new Uint8Array(n);
+    this.stackKeep = new Uint8Array(n);
+    this.deepestNode = new Int32Array(n);
+    this.deepestStates = new Int32Array(n);
+    this.predRank = identicalPredecessors(problem, sorted, this.rank);
+    this.resetIndex = new Int32Array(n).fill(-1);
+    const resets: number[] = [];
+    for (let node = 1; node <= 2 * n; node++) {
+      if (this.nodeIsCall[node] === 0) continue;
+      const k = problem.kind[this.nodeOp[node]];
+      if (k === STEP_WRITE || k === STEP_CAS_OK || k === STEP_CAS_MAYBE) {
+        this.resetIndex[this.nodeOp[node]] = resets.length;
+        resets.push(node);
+      }
+    }
+    this.resetNodes = Int32Array.from(resets);
     this.state = problem.initialState;
     this.node = this.next[0];
     if (n === 0) this.outcome = this.linearizable();
@@ -237,8 +350,11 @@ export class LinearizationSearch {
     // The hot loop works on locals; fields are written back whenever it stops.
     const HEAD = 0;
     const TAIL = 2 * this.n + 1;
-    const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, problem, limits, rank } =
+    const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, stackKeep, predRank, problem, limits, rank } =
       this;
+    const { resetNodes, resetIndex } = this;
+    const resetCount = resetNodes.length;
+    const mayBePrefix = problem.mayBePrefix;
     const kind = problem.kind;
     const argA = problem.argA;
     const argB = problem.argB;
@@ -254,6 +370,8 @@ export class LinearizationSearch {
     let altFrom = this.altFrom;
     let low = this.low;
     let hiWord = this.hiWord;
+    let firstReset = this.firstReset;
+    let dirtyFrom = this.dirtyFrom;
     const stepsStop = steps + stepsBudget;
     const save = (): void => {
       this.depth = depth;
@@ -265,6 +383,8 @@ export class LinearizationSearch {
       this.altFrom = altFrom;
       this.low = low;
       this.hiWord = hiWord;
+      this.firstReset = firstReset;
+      this.dirtyFrom = dirtyFrom;
     };
     for (;;) {
       if ((steps & 1023) === 0) {
@@ -286,10 +406,15 @@ export class LinearizationSearch {
         save();
         return (this.outcome = this.linearizable());
       }
+      // The operation that has no place after the current prefix (the search backtracks).
+      let blocking: number;
       if (nodeIsCall[node] === 1) {
         const op = nodeOp[node];
-        const altCount = mayBeNoEffect[op] === 1 ? 2 : 1;
+        // An operation whose identical predecessor is not linearized yet waits for it.
+        const pr = predRank[op];
+        const altCount = pr >= 0 && (bits[pr >>> 5] & (1 << (pr & 31))) === 0 ? 0 : mayBeNoEffect[op] === 1 ? 2 : 1;
         let placed = false;
+        let illegal = false;
         for (let alt = altFrom; alt < altCount; alt++) {
           let nextState: number;
           if (alt === 1) {
@@ -320,7 +445,19 @@ export class LinearizationSearch {
                 nextState = problem.append(state, a);
             }
           }
-          if (nextState < 0) continue;
+          if (nextState < 0) {
+            illegal = true;
+            continue;
+          }
+          if (returnTime[op] === Infinity) {
+            // An operation that never returned may be left out. Lifted where it changes nothing,
+            // it is useless: the configuration without it has the same state and more choices.
+            // Lifted where it leads to state s', it is useless too when the current set with
+            // state s' was already explored (s' is not the current state, so that is not a
+            // configuration on the current path: it failed), because every order that works
+            // after the lift works there as well, the operation left pending.
+            if (nextState === state || memo.has(bitsHash, nextState, bits, low, hiWord)) continue;
+          }
           const r = rank[op];
           const word = r >>> 5;
           const mask = 1 << (r & 31);
@@ -341,10 +478,16 @@ export class LinearizationSearch {
             stackNode[depth] = node;
             stackState[depth] = state;
             stackAlt[depth] = alt;
+            stackKeep[depth] = KEEPS_STATE[kind[op]];
             depth++;
             if (returnTime[op] === Infinity || mayBeNoEffect[op] === 1) optionalDepth++;
             state = nextState;
             bitsHash ^= zobrist[op];
+            const ri = resetIndex[op];
+            if (ri === firstReset) {
+              do firstReset++;
+              while (firstReset < resetCount && (bits[rank[nodeOp[resetNodes[firstReset]]] >>> 5] & (1 << (rank[nodeOp[resetNodes[firstReset]]] & 31))) !== 0);
+            }
             // Lift the call and its return out of the list.
             const ret = matchOf[node];
             next[prev[node]] = next[node];
@@ -361,7 +504,28 @@ export class LinearizationSearch {
           }
         }
         altFrom = 0;
-        node = placed ? next[HEAD] : next[node];
+        if (placed) {
+          node = next[HEAD];
+          continue;
+        }
+        // A read that does not fit now, and no operation that could reset the state can come
+        // before its return: only appends may, and they only lengthen the state, so it must be a
+        // prefix of what the read returned. When it is not (a register: whatever the state is),
+        // the read can never fit, so this configuration is dead. The same for a failed cas
+        // whose expected value the register holds. (Exact: see the README's search section.)
+        const k = kind[op];
+        if (
+          !illegal ||
+          depth === 0 ||
+          (k !== STEP_READ && k !== STEP_CAS_FAIL) ||
+          returnTime[op] === Infinity ||
+          (firstReset < resetCount && resetNodes[firstReset] < matchOf[node]) ||
+          (k === STEP_READ && mayBePrefix !== null && mayBePrefix(state, argA[op]))
+        ) {
+          node = next[node];
+          continue;
+        }
+        blocking = op;
       } else {
         const op = nodeOp[node];
         // Every entry still in the list before this one is the call of an operation that never
@@ -370,15 +534,25 @@ export class LinearizationSearch {
           save();
           return (this.outcome = this.linearizable());
         }
-        // The counterexample is the prefix with the most operations that surely happened; among
-        // those, the one that assumes the fewest optional operations is the easiest to read.
-        const mandatory = depth - optionalDepth;
-        if (mandatory > this.bestMandatory || (mandatory === this.bestMandatory && optionalDepth < this.bestOptional)) {
-          save();
-          this.bestMandatory = mandatory;
-          this.bestOptional = optionalDepth;
-          this.deepest = this.recordDeepest(op);
-        }
+        blocking = op;
+      }
+      // The counterexample is the prefix with the most operations that surely happened; among
+      // those, the one that assumes the fewest optional operations is the easiest to read.
+      const mandatory = depth - optionalDepth;
+      if (mandatory > this.bestMandatory || (mandatory === this.bestMandatory && optionalDepth < this.bestOptional)) {
+        save();
+        this.bestMandatory = mandatory;
+        this.bestOptional = optionalDepth;
+        this.recordDeepest(blocking);
+        dirtyFrom = this.dirtyFrom;
+      }
+      // Pop the last choice and try the next candidate after it. A lift of an operation that
+      // changes no state wherever it is legal (KEEPS_STATE) needs no sibling: from the
+      // configuration before it, any order that works can be rewritten to start with that
+      // operation (it is callable there and fits the state; taken out of its later place it
+      // changed nothing; one that never returned may be added), and none did, so that
+      // configuration is dead too and the pop goes on.
+      for (;;) {
         if (depth === 0) {
           save();
           return (this.outcome = {
@@ -386,7 +560,7 @@ export class LinearizationSearch {
             limitHit: null,
             order: null,
             orderStates: null,
-            deepest: this.deepest,
+            deepest: this.deepestPoint(),
             steps,
             memoEntries: memo.size,
             memoBytes: memo.bytes,
@@ -394,6 +568,7 @@ export class LinearizationSearch {
           });
         }
         depth--;
+        if (depth < dirtyFrom) dirtyFrom = depth;
         const top = stackNode[depth];
         const topOp = nodeOp[top];
         if (returnTime[topOp] === Infinity || mayBeNoEffect[topOp] === 1) optionalDepth--;
@@ -403,12 +578,15 @@ export class LinearizationSearch {
         if (topRank < low) low = topRank;
         while (hiWord >= 0 && bits[hiWord] === 0) hiWord--;
         bitsHash ^= zobrist[topOp];
+        const ri = resetIndex[topOp];
+        if (ri >= 0 && ri < firstReset) firstReset = ri;
         // Unlift in the reverse order of the lift, so the saved links are exact.
         const ret = matchOf[top];
         next[prev[ret]] = ret;
         prev[next[ret]] = ret;
         next[prev[top]] = top;
         prev[next[top]] = top;
+        if (stackKeep[depth] === 1) continue;
         const alt = stackAlt[depth];
         if (alt + 1 < (mayBeNoEffect[topOp] === 1 ? 2 : 1)) {
           node = top;
@@ -417,6 +595,7 @@ export class LinearizationSearch {
           node = next[top];
           altFrom = 0;
         }
+        break;
       }
     }
   }
@@ -432,12 +611,32 @@ export class LinearizationSearch {
     return { order, states };
   }
 
-  private recordDeepest(blockingOp: number): DeepestPoint {
-    const { order, states } = this.currentOrder();
+  /** Copies the current point (see `deepestNode`); the caller has saved the loop's locals. */
+  private recordDeepest(blockingOp: number): void {
+    const depth = this.depth;
+    const from = Math.min(this.dirtyFrom, this.deepestDepth < 0 ? 0 : this.deepestDepth);
+    this.deepestNode.set(this.stackNode.subarray(from, depth), from);
+    this.deepestStates.set(this.stackState.subarray(from, depth), from);
+    this.dirtyFrom = depth;
+    this.deepestDepth = depth;
+    this.deepestState = this.state;
+    this.deepestBlocking = blockingOp;
     const candidates: number[] = [];
     const TAIL = 2 * this.n + 1;
     for (let e = this.next[0]; e !== TAIL && this.nodeIsCall[e] === 1; e = this.next[e]) candidates.push(this.nodeOp[e]);
-    return { order, states, candidates, blockingOp };
+    this.deepestCandidates = candidates;
+  }
+
+  private deepestPoint(): DeepestPoint | null {
+    const depth = this.deepestDepth;
+    if (depth < 0) return null;
+    const order: number[] = new Array(depth);
+    const states: number[] = new Array(depth);
+    for (let i = 0; i < depth; i++) {
+      order[i] = this.nodeOp[this.deepestNode[i]];
+      states[i] = i + 1 < depth ? this.deepestStates[i + 1] : this.deepestState;
+    }
+    return { order, states, candidates: this.deepestCandidates, blockingOp: this.deepestBlocking };
   }
 
   private linearizable(): SearchOutcome {

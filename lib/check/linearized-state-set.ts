@@ -21,11 +21,11 @@ export class LinearizedStateSet {
   private readonly bytesMax: number;
   private table: Int32Array;
   private mask: number;
-  private hashes: Int32Array;
-  private states: Int32Array;
-  private lows: Int32Array;
-  private offsets: Int32Array;
-  private lengths: Int32Array;
+  /**
+   * Per entry, side by side so that one probe touches one cache line: its hash, state, low,
+   * window offset in the pool and window length (ENTRY_INTS ints).
+   */
+  private entries: Int32Array;
   private pool: Uint32Array;
   private poolUsed = 0;
   private entryCount = 0;
@@ -37,11 +37,7 @@ export class LinearizedStateSet {
     const initialCapacity = 1024;
     this.table = new Int32Array(initialCapacity * 2);
     this.mask = initialCapacity * 2 - 1;
-    this.hashes = new Int32Array(initialCapacity);
-    this.states = new Int32Array(initialCapacity);
-    this.lows = new Int32Array(initialCapacity);
-    this.offsets = new Int32Array(initialCapacity);
-    this.lengths = new Int32Array(initialCapacity);
+    this.entries = new Int32Array(initialCapacity * ENTRY_INTS);
     this.pool = new Uint32Array(initialCapacity * 4);
   }
 
@@ -59,6 +55,35 @@ export class LinearizedStateSet {
     return this.longestWindow;
   }
 
+  /** Whether the pair is present (the same arguments as `add`). */
+  has(bitsHash: number, state: number, bits: Uint32Array, low: number, hiWord: number): boolean {
+    const loWord = low >>> 5;
+    const length = hiWord >= loWord ? hiWord - loWord + 1 : 1;
+    const hash = (bitsHash ^ Math.imul(state + 1, 0x9e3779b1)) | 0;
+    const table = this.table;
+    const mask = this.mask;
+    const entries = this.entries;
+    let slot = mix(hash) & mask;
+    for (;;) {
+      const stored = table[slot];
+      if (stored === 0) return false;
+      const at = (stored - 1) * ENTRY_INTS;
+      if (entries[at] === hash && entries[at + 1] === state && entries[at + 2] === low && entries[at + 4] === length) {
+        const pool = this.pool;
+        const base = entries[at + 3];
+        let same = true;
+        for (let w = 0; w < length; w++) {
+          if (pool[base + w] !== bits[loWord + w]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return true;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
   /**
    * Adds the pair unless it is present. `low` is the first operation not linearized, `hiWord`
    * the highest bitset word with a bit set. Returns 1 when added, 0 when already present, and -1
@@ -68,14 +93,17 @@ export class LinearizedStateSet {
     const loWord = low >>> 5;
     const length = hiWord >= loWord ? hiWord - loWord + 1 : 1;
     const hash = (bitsHash ^ Math.imul(state + 1, 0x9e3779b1)) | 0;
-    const { table, mask, hashes, states, lows, lengths, offsets, pool } = this;
+    const table = this.table;
+    const mask = this.mask;
+    const entries = this.entries;
     let slot = mix(hash) & mask;
     for (;;) {
       const stored = table[slot];
       if (stored === 0) break;
-      const entry = stored - 1;
-      if (hashes[entry] === hash && states[entry] === state && lows[entry] === low && lengths[entry] === length) {
-        const base = offsets[entry];
+      const at = (stored - 1) * ENTRY_INTS;
+      if (entries[at] === hash && entries[at + 1] === state && entries[at + 2] === low && entries[at + 4] === length) {
+        const pool = this.pool;
+        const base = entries[at + 3];
         let same = true;
         for (let w = 0; w < length; w++) {
           if (pool[base + w] !== bits[loWord + w]) {
@@ -89,35 +117,30 @@ export class LinearizedStateSet {
     }
     if (this.entryCount * 28 + (this.poolUsed + length) * 4 + 28 > this.bytesMax) return -1;
     const entry = this.entryCount;
-    if (entry >= this.hashes.length) this.growEntries();
+    if ((entry + 1) * ENTRY_INTS > this.entries.length) this.growEntries();
     if (this.poolUsed + length > this.pool.length) this.growPool(length);
-    this.hashes[entry] = hash;
-    this.states[entry] = state;
-    this.lows[entry] = low;
-    this.offsets[entry] = this.poolUsed;
-    this.lengths[entry] = length;
-    for (let w = 0; w < length; w++) this.pool[this.poolUsed + w] = bits[loWord + w];
+    const at = entry * ENTRY_INTS;
+    const stored = this.entries;
+    stored[at] = hash;
+    stored[at + 1] = state;
+    stored[at + 2] = low;
+    stored[at + 3] = this.poolUsed;
+    stored[at + 4] = length;
+    const pool = this.pool;
+    for (let w = 0; w < length; w++) pool[this.poolUsed + w] = bits[loWord + w];
     this.poolUsed += length;
     if (length > this.longestWindow) this.longestWindow = length;
     this.entryCount = entry + 1;
-    this.table[slot] = entry + 1;
+    table[slot] = entry + 1;
     // Keep the table at most half full so probe sequences stay short.
-    if (this.entryCount * 2 > this.table.length) this.growTable();
+    if (this.entryCount * 2 > table.length) this.growTable();
     return 1;
   }
 
   private growEntries(): void {
-    const capacity = this.hashes.length * 2;
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.hashes = grow(this.hashes);
-    this.states = grow(this.states);
-    this.lows = grow(this.lows);
-    this.offsets = grow(this.offsets);
-    this.lengths = grow(this.lengths);
+    const entries = new Int32Array(this.entries.length * 2);
+    entries.set(this.entries);
+    this.entries = entries;
   }
 
   private growPool(atLeast: number): void {
@@ -130,7 +153,7 @@ export class LinearizedStateSet {
     const table = new Int32Array(this.table.length * 2);
     const mask = table.length - 1;
     for (let entry = 0; entry < this.entryCount; entry++) {
-      let slot = mix(this.hashes[entry]) & mask;
+      let slot = mix(this.entries[entry * ENTRY_INTS]) & mask;
       while (table[slot] !== 0) slot = (slot + 1) & mask;
       table[slot] = entry + 1;
     }
@@ -138,6 +161,9 @@ export class LinearizedStateSet {
     this.mask = mask;
   }
 }
+
+/** Ints per entry in `LinearizedStateSet.entries`. */
+const ENTRY_INTS = 5;
 
 /** A cheap avalanche step (from MurmurHash3's finaliser) so nearby hashes spread over the table. */
 function mix(hash: number): number {

@@ -49,6 +49,7 @@ export function compilePartition(
     mayBeNoEffect: new Uint8Array(n),
     initialState: 0,
     append: (state, suffix) => table.append(state, suffix),
+    mayBePrefix: table instanceof KvStateTable ? (state, value) => table.mayBePrefix(state, value) : null,
   };
   const kvId = (value: KvValue | RegisterValue | undefined): number => table.intern(String(value));
   for (let i = 0; i < n; i++) {

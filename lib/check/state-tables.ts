@@ -96,9 +96,17 @@ export class KvStateTable implements StateTable {
    * arrays so that no lookup allocates. Two ids are the same state only if their strings match.
    */
   private slots = new Int32Array(2048);
-  private readonly appendMemo: Array<Map<number, number> | undefined> = [];
-  private readonly powers1: number[] = [];
-  private readonly powers2: number[] = [];
+  /**
+   * Appends already computed: open addressing over (state, suffix) pairs, the pair's result in
+   * `appendResult` (-1: empty slot). The search asks for the same appends over and over while
+   * it backtracks, so this lookup is on its hot path; typed arrays keep it allocation-free.
+   */
+  private appendState = new Int32Array(1024);
+  private appendSuffix = new Int32Array(1024);
+  private appendResult = new Int32Array(1024).fill(-1);
+  private appendCount = 0;
+  /** For `mayBePrefix`: the hashes of each prefix of a value read (h1, h2 per length). */
+  private readonly prefixHashes = new Map<number, Int32Array>();
   private readonly statesMax: number;
 
   constructor(statesMax: number) {
@@ -119,20 +127,71 @@ export class KvStateTable implements StateTable {
   }
 
   append(state: number, suffix: number): number {
-    let memo = this.appendMemo[suffix];
-    if (memo === undefined) {
-      memo = new Map<number, number>();
-      this.appendMemo[suffix] = memo;
-      this.powers1[suffix] = power(BASE_1, this.lengths[suffix]);
-      this.powers2[suffix] = power(BASE_2, this.lengths[suffix]);
+    const results = this.appendResult;
+    const mask = results.length - 1;
+    let slot = pairHash(state, suffix) & mask;
+    for (;;) {
+      const known = results[slot];
+      if (known < 0) break;
+      if (this.appendState[slot] === state && this.appendSuffix[slot] === suffix) return known;
+      slot = (slot + 1) & mask;
     }
-    const known = memo.get(state);
-    if (known !== undefined) return known;
-    const h1 = (Math.imul(this.hash1[state], this.powers1[suffix]) + this.hash1[suffix]) | 0;
-    const h2 = (Math.imul(this.hash2[state], this.powers2[suffix]) + this.hash2[suffix]) | 0;
+    const h1 = (Math.imul(this.hash1[state], power(BASE_1, this.lengths[suffix])) + this.hash1[suffix]) | 0;
+    const h2 = (Math.imul(this.hash2[state], power(BASE_2, this.lengths[suffix])) + this.hash2[suffix]) | 0;
     const id = this.find(h1, h2, this.lengths[state] + this.lengths[suffix], state, suffix, undefined);
-    memo.set(state, id);
+    this.appendState[slot] = state;
+    this.appendSuffix[slot] = suffix;
+    results[slot] = id;
+    this.appendCount++;
+    if (this.appendCount * 2 > results.length) this.rehashAppends();
     return id;
+  }
+
+  private rehashAppends(): void {
+    const size = this.appendResult.length * 2;
+    const states = new Int32Array(size);
+    const suffixes = new Int32Array(size);
+    const results = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let old = 0; old < this.appendResult.length; old++) {
+      const id = this.appendResult[old];
+      if (id < 0) continue;
+      let slot = pairHash(this.appendState[old], this.appendSuffix[old]) & mask;
+      while (results[slot] >= 0) slot = (slot + 1) & mask;
+      states[slot] = this.appendState[old];
+      suffixes[slot] = this.appendSuffix[old];
+      results[slot] = id;
+    }
+    this.appendState = states;
+    this.appendSuffix = suffixes;
+    this.appendResult = results;
+  }
+
+  /**
+   * False when state `state` is surely not a prefix of state `value`: it is longer, or its
+   * hashes differ from those of `value`'s first characters. True means only that the hashes
+   * match (the search prunes on false alone, so a collision costs a prune, never a verdict).
+   */
+  mayBePrefix(state: number, value: number): boolean {
+    const length = this.lengths[state];
+    if (length === 0) return true;
+    if (length > this.lengths[value]) return false;
+    let prefixes = this.prefixHashes.get(value);
+    if (prefixes === undefined) {
+      const text = this.valueOf(value);
+      prefixes = new Int32Array(2 * (text.length + 1));
+      let h1 = 0;
+      let h2 = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        h1 = (Math.imul(h1, BASE_1) + c) | 0;
+        h2 = (Math.imul(h2, BASE_2) + c) | 0;
+        prefixes[2 * i + 2] = h1;
+        prefixes[2 * i + 3] = h2;
+      }
+      this.prefixHashes.set(value, prefixes);
+    }
+    return prefixes[2 * length] === this.hash1[state] && prefixes[2 * length + 1] === this.hash2[state];
   }
 
   valueOf(id: number): string {
@@ -208,6 +267,14 @@ export class KvStateTable implements StateTable {
     }
     this.slots = slots;
   }
+}
+
+/** A table slot for the pair (state, suffix). */
+function pairHash(state: number, suffix: number): number {
+  let h = Math.imul(state, 0x9e3779b1) ^ Math.imul(suffix + 1, 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
 }
 
 /** Mixes the two hashes and the length (MurmurHash3's finaliser) so table slots spread evenly. */
