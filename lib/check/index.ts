@@ -63,3 +63,7 @@ export { parseJepsenEdn, looksLikeJepsenEdn } from './parse-jepsen-edn';
 export type { EdnHistory } from './parse-jepsen-edn';
 export { checkStockInvariant } from './stock-invariant';
 export type { StockSale, StockInvariantResult, StockInvariantViolation } from './stock-invariant';
+export { checkLedger, ACCOUNT_PREFIX, TRANSFER_PREFIX } from './ledger-check';
+export type { LedgerCheckInput, LedgerCheckResult, TransferRecord } from './ledger-check';
+export { checkAtomicity } from './atomicity-check';
+export type { AtomicityCheckInput, AtomicityCheckResult, ParticipantState } from './atomicity-check';

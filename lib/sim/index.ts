@@ -22,7 +22,6 @@ export * from './trace';
 export * from './trace-hash';
 export * from './simulation';
 export * from './fault-schedule';
-export * from './experiments';
 export { copyMessage } from './message-copy';
 export * from './message-meter';
 export * from './wire-size';

@@ -2,7 +2,8 @@
  * lib/storage: a small but real storage engine per simulated node — write-ahead log with
  * checksums and group commit, MVCC key-value store with snapshot isolation and a
  * serializable mode (strict two-phase locking), checkpoints, crash recovery, and
- * physical replication by WAL shipping — plus the core-banking ledger built on it.
+ * physical replication by WAL shipping. The core-banking ledger built on it is a strategy:
+ * lib/strategies/banking.
  */
 export { crc32 } from './crc32';
 export { encodeFrame, decodeFrames, chunkText, FRAME_HEADER_CHARS, MAX_LSN } from './wal-frame';

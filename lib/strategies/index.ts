@@ -6,5 +6,6 @@
 export * from './leader-follower';
 export * from './multi-leader';
 export * from './eventual';
+export * from './banking';
 export * from './two-phase-commit';
 export * from './autoscaling';

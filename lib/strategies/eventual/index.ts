@@ -14,23 +14,3 @@ export { EventualMetrics, ANTI_ENTROPY_MESSAGE_TYPES } from './eventual-metrics'
 export { MessageMeter, wireSizeBytes, sampleEvery, convergenceDelayMs } from '../../sim';
 export type { MessageCount, SamplingOptions } from '../../sim';
 export { contentHash } from './content-hash';
-export {
-  WAREHOUSE_REGIONS,
-  NORTH_EAST,
-  WEST_SOUTH,
-  sellOne,
-  stockPartitionExperiment,
-  gossipConvergenceSweep,
-  merkleBytesExperiment,
-  crashCatchUpExperiment,
-  crashAndRestart,
-} from './experiments';
-export type {
-  StockStore,
-  SaleRecord,
-  StockPartitionOptions,
-  StockPartitionResult,
-  GossipSweepRow,
-  MerkleBytesRow,
-  CatchUpRow,
-} from './experiments';

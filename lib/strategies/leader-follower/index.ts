@@ -4,7 +4,7 @@
  *
  * Read in this order: replication-log → kv-store → ack-policy → lag-tracker → leader-lease
  * → election → replica-node → follower-role → candidate-role → leader-role → read-routing
- * → client → metrics → options → cluster → experiments.
+ * → client → metrics → options → cluster. Notebook 01's experiments are in lib/lessons/01-leader-follower.
  */
 export { leaderFollower, LeaderFollowerClient } from './cluster';
 export type { LeaderFollowerCluster } from './cluster';
@@ -29,4 +29,3 @@ export { ReplicaNode } from './replica-node';
 export type { ReplicaConfig } from './replica-node';
 export type { TimelineEventName, ReplicationObserver } from './replication-events';
 export type { ReplicaStatus } from './messages';
-export * from './experiments';

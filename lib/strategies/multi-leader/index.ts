@@ -22,25 +22,3 @@ export { conflictPolicy, laterWrite, LWW_PHYSICAL, LWW_HLC, SIBLINGS, BUILT_IN_P
 export type { ConflictPolicy, LastWriterWinsPolicy, SiblingsPolicy, BuiltInPolicyName, StoredWrite, RegisterKeyState } from './conflict-policy';
 export { dotLabel, hlcLabel } from './logged-op';
 export type { LoggedOp } from './logged-op';
-export {
-  UPI_LEADER_REGIONS,
-  conflictRateExperiment,
-  conflictRateSweep,
-  clockSkewScenario,
-  lostUpdatesByPolicy,
-  retriedPaymentScenario,
-  ledgerPartitionExperiment,
-  ledgerConvergenceSweep,
-  localReadWriteHistory,
-} from './experiments';
-export type {
-  ConflictRateRow,
-  ConflictRateOptions,
-  SkewScenarioRow,
-  SkewScenarioResult,
-  LostUpdatesRow,
-  RetriedPaymentResult,
-  LedgerPartitionResult,
-  LedgerConvergenceRow,
-  RegisterOperation,
-} from './experiments';

@@ -12,7 +12,7 @@
 import { NodeBehaviour, OptionError, Simulation, checkKnownKeys, checkNumber, checkOneOf } from '../../sim';
 import { DEFAULT_RECOVERY_COST, Database, ISOLATION_LEVELS } from '../../storage';
 import type { Isolation } from '../../storage';
-import { AtomicityCheckResult, ParticipantState, checkAtomicity } from './atomicity-check';
+import { AtomicityCheckResult, ParticipantState, checkAtomicity } from '../../check/atomicity-check';
 import { CoordinatorNode, coordinatorNode } from './coordinator';
 import { Decision, TransferLeg, TwoPhaseMessage, messageType } from './messages';
 import { CoordinatorEvent, TwoPhaseMetrics } from './metrics';

@@ -10,32 +10,6 @@ export { coordinatorNode, participantOps } from './coordinator';
 export type { CoordinatorConfig, CoordinatorNode, CoordinatorRecord } from './coordinator';
 export { participantNode } from './participant';
 export type { ParticipantConfig, ParticipantNode, LocalLoadOptions } from './participant';
-export { checkAtomicity } from './atomicity-check';
-export type { AtomicityCheckInput, AtomicityCheckResult, ParticipantState } from './atomicity-check';
 export { TwoPhaseMetrics } from './metrics';
 export type { InDoubtInterval, VoteRecord, DecisionRecord, LocalTransactionRecord, CoordinatorEvent } from './metrics';
 export type { TransferLeg, ParticipantOp, Decision, VoteNoReason, TwoPhaseMessage } from './messages';
-export {
-  latencyComparison,
-  coordinatorCrashScenario,
-  lockedRowsSeries,
-  throughputByParticipants,
-  throughputByDistance,
-  COORDINATOR_CRASH_POINTS,
-  BANK_SITES,
-  transferWalRecords,
-  blockingWindowByDowntime,
-  latencyTable,
-} from './experiments';
-export type {
-  LatencyComparisonOptions,
-  LatencySample,
-  CoordinatorCrashPoint,
-  CoordinatorCrashOptions,
-  CoordinatorCrashResult,
-  InDoubtRow,
-  ThroughputRow,
-  ThroughputOptions,
-  TransferWalRow,
-  DowntimeRow,
-} from './experiments';

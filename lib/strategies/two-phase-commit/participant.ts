@@ -18,7 +18,7 @@ import type { NodeBehaviour, NodeContext } from '../../sim';
 import { LimitExceededError } from '../../sim';
 import { Database, DatabaseOptions, TransactionAbortedError } from '../../storage';
 import type { Isolation, JsonValue } from '../../storage';
-import { accountKey, openAccountsOnce, runTransfer } from '../../storage/banking';
+import { accountKey, openAccountsOnce, runTransfer } from '../banking';
 import { Decision, ParticipantOp, TwoPhaseMessage, VoteNoReason, messageType } from './messages';
 import { TwoPhaseMetrics } from './metrics';
 

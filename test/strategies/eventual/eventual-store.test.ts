@@ -8,7 +8,7 @@ import { Simulation } from '../../../lib/sim';
 import { EventualStoreOptions, eventualStore } from '../../../lib/strategies/eventual/eventual-store';
 import { MerkleTree } from '../../../lib/strategies/eventual/merkle-tree';
 import { ReadResult } from '../../../lib/strategies/eventual/crdt-replica-node';
-import { NORTH_EAST, WAREHOUSE_REGIONS, WEST_SOUTH, stockPartitionExperiment } from '../../../lib/strategies/eventual/experiments';
+import { NORTH_EAST, WAREHOUSE_REGIONS, WEST_SOUTH, stockPartitionExperiment } from '../../../lib/lessons/03-eventual-consistency-crdts';
 
 const WAREHOUSES = [...WAREHOUSE_REGIONS];
 

@@ -1,7 +1,7 @@
 // Scenario tests that read like notebook 01: each sets up HDFC's cluster (leader Mumbai, followers Delhi and Chennai), injects one fault, and checks what the lesson claims.
 import { describe, expect, it } from 'vitest';
 import { checkLinearizable, checkSessionGuarantees } from '../../../lib/check';
-import { runBusinessDay, runSplitBrain, runWriteThenRead } from '../../../lib/strategies/leader-follower/experiments';
+import { runBusinessDay, runSplitBrain, runWriteThenRead } from '../../../lib/lessons/01-leader-follower';
 import { hdfc, probe, steadyWrites, writeIdsOf } from './helpers';
 
 describe('replication and lag', () => {

@@ -14,7 +14,7 @@ import {
   localReadWriteHistory,
   lostUpdatesByPolicy,
   retriedPaymentScenario,
-} from '../../../lib/strategies/multi-leader/experiments';
+} from '../../../lib/lessons/02-multi-leader-conflicts';
 import { multiLeaderLedger } from '../../../lib/strategies/multi-leader/multi-leader-ledger';
 import { multiLeaderRegisters } from '../../../lib/strategies/multi-leader/multi-leader-registers';
 

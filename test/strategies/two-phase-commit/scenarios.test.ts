@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../lib/sim';
-import { coordinatorCrashScenario, twoPhaseCommit } from '../../../lib/strategies/two-phase-commit';
+import { twoPhaseCommit } from '../../../lib/strategies/two-phase-commit';
+import { coordinatorCrashScenario } from '../../../lib/lessons/04-sync-replication-2pc';
 import type { CoordinatorEvent, TwoPhaseCommitCluster } from '../../../lib/strategies/two-phase-commit';
 
 function cluster(seed = 1, onCoordinatorEvent?: (e: CoordinatorEvent, c: TwoPhaseCommitCluster) => void, cooperativeTermination = true) {
