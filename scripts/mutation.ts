@@ -7,9 +7,35 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/**
+ * A file, or the lines of a file between two marker texts (`between`: from the line holding the
+ * first to the line before the second) or outside them (`outside`: the rest of the file). Markers
+ * keep the ranges right when lines are added above them.
+ */
+type MutateSpec = string | { file: string; between?: [string, string]; outside?: [string, string] };
+
 interface ModuleSpec {
-  mutate: string[];
+  mutate: MutateSpec[];
   tests: string[];
+  note?: string;
+}
+
+function lineOf(file: string, lines: string[], marker: string): number {
+  const index = lines.findIndex((line) => line.includes(marker));
+  if (index < 0) throw new Error(`test:mutation: marker ${JSON.stringify(marker)} not found in ${file} (scripts/mutation-modules.json)`);
+  return index + 1;
+}
+
+/** Stryker's mutate patterns ("file" or "file:from-to") for one entry. */
+function patterns(spec: MutateSpec): string[] {
+  if (typeof spec === 'string') return [spec];
+  const lines = fs.readFileSync(path.join(ROOT, spec.file), 'utf8').split('\n');
+  const markers = spec.between ?? spec.outside;
+  if (!markers) return [spec.file];
+  const from = lineOf(spec.file, lines, markers[0]);
+  const to = lineOf(spec.file, lines, markers[1]) - 1;
+  if (spec.between) return [`${spec.file}:${from}-${to}`];
+  return [`${spec.file}:1-${from - 1}`, `${spec.file}:${to + 1}-${lines.length}`];
 }
 
 const ROOT = path.resolve(__dirname, '..');
@@ -20,7 +46,7 @@ if (!name || !(name in modules)) {
   process.exit(2);
 }
 const spec = modules[name];
-for (const file of [...spec.mutate.map((m) => m.replace(/:\d+(-\d+)?$/, '')), ...spec.tests]) {
+for (const file of [...spec.mutate.map((m) => (typeof m === 'string' ? m : m.file)), ...spec.tests]) {
   if (!fs.existsSync(path.join(ROOT, file))) {
     console.error(`test:mutation: ${name} lists ${file}, which does not exist (scripts/mutation-modules.json)`);
     process.exit(2);
@@ -28,8 +54,9 @@ for (const file of [...spec.mutate.map((m) => m.replace(/:\d+(-\d+)?$/, '')), ..
 }
 const reportFile = path.join('reports', 'mutation', `${name}.json`);
 const stryker = path.join(ROOT, 'node_modules', '.bin', 'stryker');
-const args = ['run', 'stryker.config.mjs', '--mutate', spec.mutate.join(','), ...rest];
-console.log(`test:mutation ${name}: mutating ${spec.mutate.join(', ')} with ${spec.tests.length} test files`);
+const mutate = spec.mutate.flatMap(patterns);
+const args = ['run', 'stryker.config.mjs', '--mutate', mutate.join(','), ...rest];
+console.log(`test:mutation ${name}: mutating ${mutate.join(', ')} with ${spec.tests.length} test files`);
 const run = spawnSync(stryker, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, MUTATION_TESTS: spec.tests.join(','), MUTATION_MODULE: name } });
 if (run.status !== 0) process.exit(run.status ?? 1);
 

@@ -165,3 +165,58 @@ describe('exact LSNs after opening from a checkpoint image', () => {
     expect(wal.append({ n: 1 })).toBe(1);
   });
 });
+
+describe('what recovery reports and keeps', () => {
+  it('counts the segments, frames and characters it read', () => {
+    const { node } = durableLog(12);
+    const chars = walSegmentFiles(node.ctx().disk, 'wal/').reduce((sum, f) => sum + segmentText(node, f.startLsn).length, 0);
+    const { report, wal } = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(report).toMatchObject({ segmentsRead: 3, framesRead: 12, charsRead: chars, firstLsn: 1, lastLsn: 12, tailCut: null });
+    expect(wal.sizeChars).toBe(chars);
+    expect(wal.writtenLsn).toBe(12);
+    expect(wal.durableLsn).toBe(12);
+    expect(wal.segmentCount).toBe(3);
+  });
+
+  it('segments a checkpoint emptied are not brought back: the next truncation empties only what it should', () => {
+    const { node, wal } = durableLog(23);
+    expect(wal.truncateBefore(11)).toBe(2);
+    syncAndCrash(node);
+    const reopened = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 }, 11);
+    expect(reopened.report.firstLsn).toBe(11);
+    expect(reopened.wal.segmentCount).toBe(3);
+    expect(reopened.wal.truncateBefore(16)).toBe(1);
+  });
+
+  it('a bad first frame of a segment leaves that segment empty: it is not counted, and the log continues in it', () => {
+    const { node } = durableLog(15);
+    const text = segmentText(node, 11);
+    node.ctx().disk.overwrite(segmentName(11), ['zz' + text.slice(2)]);
+    const { wal, report } = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(report.tailCut).toMatchObject({ segment: segmentName(11), lsn: 11, reason: 'bad-header' });
+    expect(wal.lastLsn).toBe(10);
+    expect(wal.segmentCount).toBe(2);
+    wal.syncCut(() => undefined);
+    node.sim.run(node.sim.nowMs() + 5);
+    wal.flush(wal.append({ n: 11 }), () => undefined);
+    node.sim.run(node.sim.nowMs() + 5);
+    expect(wal.segmentCount).toBe(3);
+    const again = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(again.entries.map((e) => e.lsn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(again.report.tailCut).toBeNull();
+  });
+
+  it('names the option and what is allowed for every bad option', () => {
+    const node = bareNode();
+    const open = (options: object) => () => WriteAheadLog.open(node.ctx(), options as never);
+    expect(open({ segmentFrames: 2.5 })).toThrow(/WAL segmentFrames: got 2.5; allowed: an integer ≥ 1/);
+    expect(open({ segmentFrames: 0 })).toThrow(/WAL segmentFrames/);
+    expect(open({ maxRetainedFrames: 1.5 })).toThrow(/WAL maxRetainedFrames: got 1.5/);
+    expect(open({ maxRetainedFrames: 0 })).toThrow(/WAL maxRetainedFrames/);
+    expect(open({ maxWaiters: 3.5 })).toThrow(/WAL maxWaiters: got 3.5/);
+    expect(open({ maxWaiters: 0 })).toThrow(/WAL maxWaiters/);
+    expect(open({ prefix: '' })).toThrow(/WAL prefix: got ""; allowed: a non-empty string/);
+    expect(open({ prefix: 7 })).toThrow(/WAL prefix: got 7/);
+    expect(open({ groupCommit: 'yes' })).toThrow(/WAL groupCommit: got "yes"; allowed: true \| false/);
+  });
+});
