@@ -13,7 +13,7 @@ describe('walSegmentFiles', () => {
   it('lists only prefix + hex names, in numeric LSN order', () => {
     const node = bareNode();
     const disk = node.ctx().disk;
-    for (const name of ['wal/10', 'wal/9', 'wal/a', 'wal/x1', 'wal/1x', 'wal/', 'walx/1', 'other']) disk.put(name, 'x');
+    for (const name of ['wal/10', 'wal/9', 'wal/a', 'wal/x1', 'wal/1x', 'wal/', 'walx/1', 'other', 'log/00ff']) disk.put(name, 'x');
     expect(walSegmentFiles(disk, 'wal/')).toEqual([
       { name: 'wal/9', startLsn: 9 },
       { name: 'wal/a', startLsn: 10 },
@@ -39,6 +39,17 @@ describe('limits', () => {
     wal.flush(1, () => undefined); // in flight, still a waiter
     wal.flush(2, () => undefined);
     expect(() => wal.flush(3, () => undefined)).toThrow(/2 flush requests are waiting for fsync, its limit \(maxWaiters\)/);
+  });
+
+  it('maxWaiters counts only the requests still waiting, not those already woken', () => {
+    const node = bareNode();
+    const { wal } = WriteAheadLog.open<Rec>(node.ctx(), { maxWaiters: 2, groupCommit: false });
+    for (let i = 1; i <= 4; i++) wal.append({ n: i });
+    wal.flush(1, () => undefined);
+    node.sim.run(5);
+    wal.flush(2, () => undefined);
+    wal.flush(3, () => undefined);
+    expect(() => wal.flush(4, () => undefined)).toThrow(/maxWaiters/);
   });
 
   it('the largest LSN is usable, the one after it is refused with LimitExceededError', () => {
