@@ -61,16 +61,25 @@ const run = spawnSync(stryker, args, { cwd: ROOT, stdio: 'inherit', env: { ...pr
 if (run.status !== 0) process.exit(run.status ?? 1);
 
 interface Report {
-  files: Record<string, { mutants: Array<{ status: string }> }>;
+  files: Record<string, { mutants: Array<{ status: string; statusReason?: string }> }>;
 }
 const report = JSON.parse(fs.readFileSync(path.join(ROOT, reportFile), 'utf8')) as Report;
 const count: Record<string, number> = {};
-for (const file of Object.values(report.files)) for (const m of file.mutants) count[m.status] = (count[m.status] ?? 0) + 1;
+let excluded = 0;
+for (const file of Object.values(report.files)) {
+  for (const m of file.mutants) {
+    count[m.status] = (count[m.status] ?? 0) + 1;
+    if (m.status === 'Ignored' && (m.statusReason ?? '').startsWith('Ignored because of excluded mutation')) excluded++;
+  }
+}
 const killed = (count.Killed ?? 0) + (count.Timeout ?? 0);
 const survived = count.Survived ?? 0;
 const noCoverage = count.NoCoverage ?? 0;
-const ignored = count.Ignored ?? 0;
-const total = Object.values(count).reduce((a, b) => a + b, 0);
+const equivalent = (count.Ignored ?? 0) - excluded;
+const errors = (count.CompileError ?? 0) + (count.RuntimeError ?? 0);
 const scored = killed + survived + noCoverage;
 const score = scored === 0 ? 100 : (100 * killed) / scored;
-console.log(`mutation ${name}: ${total} mutants, ${killed} killed or timed out, ${survived} survived, ${noCoverage} no coverage, ${ignored} ignored (string literals and disable comments); score ${score.toFixed(1)} %`);
+console.log(
+  `mutation ${name}: ${scored} mutants scored, ${killed} killed or timed out, ${survived} survived, ${noCoverage} no coverage; ` +
+    `score ${score.toFixed(1)} % (not scored: ${equivalent} marked equivalent, ${excluded} string literals, ${errors} errors)`,
+);

@@ -124,6 +124,7 @@ export function coordinatorNode(ctx: NodeContext, config: CoordinatorConfig): Co
   const decideAbort = (tx: GlobalTransaction, reason: string) => {
     // Stryker disable next-line ConditionalExpression: a second line of defence: decideCommit cancels the vote timer and votes are only taken while collecting
     if (tx.phase !== 'collecting') return;
+    // Stryker disable next-line ConditionalExpression: cancelling timer id null cancels nothing
     if (tx.voteTimer !== null) ctx.cancelTimer(tx.voteTimer);
     open.delete(tx.gid); // presumed abort: nothing to log, nothing to remember
     metrics.decision({ gid: tx.gid, decision: 'abort', atMs: ctx.simTimeMs(), reason });
