@@ -112,6 +112,17 @@ describe('recovery stops at the first bad frame or missing segment', () => {
     node.sim.run(node.sim.nowMs() + 5);
     expect(synced).toBe(true);
     expect(reopened.wal.append({ n: 6 })).toBe(6);
+    reopened.wal.flush(reopened.wal.append({ n: 7 }), () => undefined);
+    node.sim.run(node.sim.nowMs() + 5);
+    // The log continues in the (empty) segment file at LSN 6; the emptied one at 11 stays out of it.
+    const second = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(second.entries.map((e) => e.lsn)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(second.report.tailCut).toBeNull();
+    second.wal.flush(second.wal.append({ n: 8 }), () => undefined);
+    node.sim.run(node.sim.nowMs() + 5);
+    const third = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(third.entries.map((e) => e.lsn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(third.report.tailCut).toBeNull();
   });
 });
 
