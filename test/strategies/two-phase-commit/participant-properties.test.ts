@@ -16,7 +16,7 @@ interface Seen {
   message: TwoPhaseMessage;
 }
 
-function harness(options: { cooperativeTermination?: boolean; maxQueriesPerGid?: number; fsyncMs?: number } = {}) {
+function harness(options: { cooperativeTermination?: boolean; maxQueriesPerGid?: number; fsyncMs?: number; localLoad?: { ratePerSec: number; startMs: number; stopMs: number; maxAmountPaise: number } } = {}) {
   const sim = new Simulation({ seed: 3 });
   const seen: Seen[] = [];
   const contexts = new Map<string, NodeContext>();
@@ -35,7 +35,7 @@ function harness(options: { cooperativeTermination?: boolean; maxQueriesPerGid?:
         maxQueriesPerGid: options.maxQueriesPerGid ?? 1000,
         openingBalances: { a01: 1000, a02: 50, atm: 0 },
         atmAccount: 'atm',
-        localLoad: null,
+        localLoad: options.localLoad ?? null,
         database: { checkpointEveryMs: 1_000_000 },
         metrics,
       });
@@ -245,5 +245,92 @@ describe('2PC participant: in doubt', () => {
     expect(queries.length).toBeGreaterThan(0);
     expect(queries[0].atMs).toBeLessThan(400); // long before inDoubtQueryAfterMs after the restart
     expect(h.to('sbi', 'peer-query', 'g1').length).toBeGreaterThan(0); // the peers came back from the prepare record
+  });
+});
+
+describe('2PC participant: more states', () => {
+  it('after a local commit a repeated PREPARE is answered yes; after an abort, no (refused-earlier)', () => {
+    const h = harness();
+    h.sim.at(100, () => {
+      h.from('coordinator', h.prepare('c', -100));
+      h.from('coordinator', h.prepare('a', -10, 'a02'));
+    });
+    h.sim.at(150, () => {
+      h.from('coordinator', { type: 'decision', gid: 'c', decision: 'commit' });
+      h.from('coordinator', { type: 'decision', gid: 'a', decision: 'abort' });
+    });
+    h.sim.at(200, () => {
+      h.from('coordinator', h.prepare('c', -100));
+      h.from('coordinator', h.prepare('a', -10, 'a02'));
+    });
+    h.sim.run(300);
+    expect(h.to('coordinator', 'vote', 'c').map((s) => (s.message as { vote: string }).vote)).toEqual(['yes', 'yes']);
+    expect(h.to('coordinator', 'vote', 'a').map((s) => s.message)).toMatchObject([{ vote: 'yes' }, { vote: 'no', reason: 'refused-earlier' }]);
+  });
+
+  it('a decision to commit for a gid this participant refused stops the run; a decision to abort is fine', () => {
+    const h = harness();
+    h.sim.at(100, () => h.from('sbi', { type: 'peer-query', gid: 'g9' }));
+    h.sim.at(150, () => h.from('coordinator', { type: 'decision', gid: 'g9', decision: 'abort' }));
+    h.sim.run(200);
+    expect(h.node().db.gidState('g9')).toBe('refused');
+    h.from('coordinator', { type: 'decision', gid: 'g9', decision: 'commit' });
+    expect(() => h.sim.run(300)).toThrow(/g9 is refused locally, but a decision to commit arrived/);
+  });
+
+  it('a PREPARE while the database is still recovering gets no (not-ready)', () => {
+    const h = harness();
+    h.sim.crash('hdfc');
+    h.sim.at(150, () => h.sim.restart('hdfc'));
+    h.sim.at(151, () => h.from('coordinator', h.prepare('g1', -100)));
+    h.sim.run(400);
+    expect(h.to('coordinator', 'vote', 'g1').map((s) => s.message)).toMatchObject([{ vote: 'no', reason: 'not-ready' }]);
+  });
+
+  it('a row locked by a local transaction gives lock-conflict (not locked-in-doubt); the detail names the shortfall', () => {
+    const h = harness();
+    const local = h.node().db.begin();
+    local.write('acct:a01', 5);
+    h.sim.at(100, () => {
+      h.from('coordinator', h.prepare('g1', -100));
+      h.from('coordinator', h.prepare('poor', -51, 'a02'));
+    });
+    h.sim.run(200);
+    expect(h.to('coordinator', 'vote', 'g1').map((s) => s.message)).toMatchObject([{ vote: 'no', reason: 'lock-conflict' }]);
+    expect((h.to('coordinator', 'vote', 'poor')[0].message as { detail: string }).detail).toMatch(/a02 at hdfc holds 50 paise, needs 51/);
+  });
+
+  it('queries stop once the transaction is resolved: the query limit is never reached afterwards', () => {
+    const h = harness({ maxQueriesPerGid: 5 });
+    h.sim.at(100, () => h.from('coordinator', h.prepare('g1', -100)));
+    h.sim.at(750, () => h.from('coordinator', { type: 'decision', gid: 'g1', decision: 'commit' }));
+    expect(() => h.sim.run(5000)).not.toThrow();
+    expect(h.node().db.gidState('g1')).toBe('committed');
+    expect(h.to('coordinator', 'query', 'g1').length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('2PC participant: local ATM withdrawals alongside 2PC', () => {
+  it('run between startMs and stopMs at about ratePerSec, move money from customers to the ATM account only, and say why one was rejected', () => {
+    const h = harness({ localLoad: { ratePerSec: 40, startMs: 300, stopMs: 1300, maxAmountPaise: 100 } });
+    h.sim.at(100, () => h.from('coordinator', h.prepare('g1', -100))); // holds a01 in doubt for a while
+    h.sim.at(900, () => h.from('coordinator', { type: 'decision', gid: 'g1', decision: 'commit' }));
+    h.sim.run(3000);
+    const locals = h.metrics.localTransactions.filter((l) => l.participant === 'hdfc');
+    expect(locals.length).toBeGreaterThan(20);
+    expect(locals.length).toBeLessThan(70);
+    expect(Math.min(...locals.map((l) => l.atMs))).toBeGreaterThanOrEqual(300);
+    expect(Math.max(...locals.map((l) => l.atMs))).toBeLessThan(1300);
+    for (const l of locals) {
+      if (l.status === 'committed') expect(l).toMatchObject({ reason: null, lockedInDoubtBy: null });
+      else expect(l.reason).not.toBeNull();
+    }
+    expect(locals.some((l) => l.lockedInDoubtBy === 'g1')).toBe(true);
+    expect(locals.some((l) => l.status === 'committed')).toBe(true);
+    const db = h.node().db;
+    const atm = db.readCommitted('acct:atm') as number;
+    const customers = (db.readCommitted('acct:a01') as number) + (db.readCommitted('acct:a02') as number);
+    expect(atm).toBeGreaterThan(0);
+    expect(customers + atm).toBe(1050 - 100); // money only moved (g1 took 100 out of a01)
   });
 });
