@@ -105,3 +105,29 @@ describe('the time budget reads the injected clock only', () => {
     expect(result.elapsedMs % 10).toBe(0);
   });
 });
+
+describe('the memo compares whole keys, so hash collisions cannot merge configurations', () => {
+  // Every entry below is added with the same hash: only the rest of the key (state, linearized
+  // set) tells them apart. A memo that trusted the hash would call the second one "seen" and the
+  // search would skip a configuration it never explored.
+  it('same hash, different state or different linearized set: both are kept; the same key again is found', async () => {
+    const { LinearizedStateSet } = await import('../../lib/check/linearized-state-set');
+    const set = new LinearizedStateSet(1 << 20);
+    const bits = (...ranks: number[]) => {
+      const b = new Uint32Array(4);
+      for (const r of ranks) b[r >>> 5] |= 1 << (r & 31);
+      return b;
+    };
+    const HASH = 12345;
+    expect(set.add(HASH, 1, bits(0, 2), 1, 0)).toBe(1);
+    expect(set.add(HASH, 2, bits(0, 2), 1, 0)).toBe(1); // other state
+    expect(set.add(HASH, 1, bits(0, 3), 1, 0)).toBe(1); // other set, same window
+    expect(set.add(HASH, 1, bits(0, 40), 1, 1)).toBe(1); // other set, wider window
+    expect(set.add(HASH, 1, bits(0, 1, 2), 3, 0)).toBe(1); // other prefix
+    expect(set.add(HASH, 1, bits(0, 2), 1, 0)).toBe(0);
+    expect(set.add(HASH, 2, bits(0, 2), 1, 0)).toBe(0);
+    expect(set.add(HASH, 1, bits(0, 40), 1, 1)).toBe(0);
+    expect(set.size).toBe(5);
+  });
+
+});
