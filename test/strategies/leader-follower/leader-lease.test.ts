@@ -34,3 +34,49 @@ describe('LeaderLease', () => {
     expect(lease.isValid).toBe(false);
   });
 });
+
+// Mutation testing (npm run test:mutation -- leader-lease) showed these properties unchecked.
+describe('LeaderLease: rounds that complete or expire out of order', () => {
+  it('an older round expiring after a newer one does not bring the lease back', () => {
+    const lease = new LeaderLease('mumbai', 3);
+    const r1 = lease.startRound();
+    const r2 = lease.startRound();
+    lease.acknowledge(r1, 'delhi');
+    lease.acknowledge(r2, 'delhi');
+    lease.expire(r2);
+    expect(lease.isValid).toBe(false);
+    lease.expire(r1);
+    expect(lease.isValid).toBe(false);
+  });
+
+  it('a late majority for an older round does not shorten the lease a newer round gave', () => {
+    const lease = new LeaderLease('mumbai', 3);
+    const r1 = lease.startRound();
+    const r2 = lease.startRound();
+    lease.acknowledge(r2, 'chennai');
+    lease.acknowledge(r1, 'delhi'); // arrives late
+    lease.expire(r1);
+    expect(lease.isValid).toBe(true); // r2 still runs
+    lease.expire(r2);
+    expect(lease.isValid).toBe(false);
+  });
+
+  it('an acknowledgement for an expired round is ignored; currentRound counts the rounds sent', () => {
+    const lease = new LeaderLease('mumbai', 3);
+    expect(lease.currentRound).toBe(0);
+    const r1 = lease.startRound();
+    lease.expire(r1);
+    lease.acknowledge(r1, 'delhi');
+    expect(lease.isValid).toBe(false);
+    lease.startRound();
+    expect(lease.currentRound).toBe(2);
+  });
+
+  it('a single-node cluster holds the lease on its own round', () => {
+    const lease = new LeaderLease('mumbai', 1);
+    const r1 = lease.startRound();
+    expect(lease.isValid).toBe(true);
+    lease.expire(r1);
+    expect(lease.isValid).toBe(false);
+  });
+});

@@ -15,6 +15,13 @@ describe('2PC: splitting a transfer among participants', () => {
       { kind: 'adjust', account: 'a03', deltaPaise: 100 },
     ]);
     expect(ops.get('clearing')?.[0]).toMatchObject({ kind: 'record', key: 'settle:g7' });
+    // The settlement entry holds a copy of every leg.
+    expect(ops.get('clearing')).toEqual([{ kind: 'record', key: 'settle:g7', legs: [
+      { bank: 'hdfc', account: 'a01', deltaPaise: -300 },
+      { bank: 'sbi', account: 'a02', deltaPaise: 200 },
+      { bank: 'sbi', account: 'a03', deltaPaise: 100 },
+    ] }]);
+    expect(participantOps('g8', [{ bank: 'hdfc', account: 'a01', deltaPaise: -1 }, { bank: 'sbi', account: 'a02', deltaPaise: 1 }], null).has('clearing')).toBe(false);
   });
 
   it('the coordinator refuses a transfer that creates money, naming the sum', () => {
