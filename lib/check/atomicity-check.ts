@@ -56,12 +56,12 @@ export interface AtomicityCheckResult {
   violations: string[];
 }
 
-const MAX_LISTED = 20;
+const LISTED_MAX = 20;
 
 export function checkAtomicity(input: AtomicityCheckInput): AtomicityCheckResult {
   const violations: string[] = [];
   const note = (text: string) => {
-    if (violations.length < MAX_LISTED) violations.push(text);
+    if (violations.length < LISTED_MAX) violations.push(text);
   };
   const outcomeAt = new Map<string, Map<string, GidOutcome | 'prepared'>>();
   for (const p of input.participants) {

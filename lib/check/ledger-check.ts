@@ -44,12 +44,12 @@ export interface LedgerCheckResult {
   violations: string[];
 }
 
-const MAX_VIOLATIONS_LISTED = 20;
+const VIOLATIONS_LISTED_MAX = 20;
 
 export function checkLedger(input: LedgerCheckInput): LedgerCheckResult {
   const violations: string[] = [];
   const note = (text: string) => {
-    if (violations.length < MAX_VIOLATIONS_LISTED) violations.push(text);
+    if (violations.length < VIOLATIONS_LISTED_MAX) violations.push(text);
   };
   const balances = new Map<string, number>();
   const transfers = new Map<string, TransferRecord>();

@@ -146,7 +146,7 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
   }
   // Chain tails per group of identical operations, visited in call order.
   const tails = new Map<string, number[]>();
-  const MAX_CHAINS = 64;
+  const CHAINS_MAX = 64;
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i];
     if ((e & 1) !== 0) continue;
@@ -171,7 +171,7 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
     if (best >= 0) {
       pred[op] = rank[chain[best]];
       chain[best] = op;
-    } else if (chain.length < MAX_CHAINS) {
+    } else if (chain.length < CHAINS_MAX) {
       chain.push(op);
     }
   }

@@ -22,7 +22,7 @@ export * from './service-config';
 export * from './redaction';
 export { createMonitorMetrics } from './prometheus-metrics';
 export type { MonitorMetrics, SourceHealthView } from './prometheus-metrics';
-export { createMonitorServer, MAX_URL_LENGTH } from './monitor-http';
+export { createMonitorServer, URL_LENGTH_MAX } from './monitor-http';
 export type { MonitorHttpView } from './monitor-http';
 export { DASHBOARD_CSP, dashboardHtml } from './dashboard-page';
 export * from './monitor-service';

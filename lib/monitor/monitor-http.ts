@@ -32,8 +32,8 @@ export interface MonitorHttpView {
   scaling?: ScalingView;
 }
 
-export const MAX_URL_LENGTH = 2048;
-const MAX_GET_BODY_BYTES = 0;
+export const URL_LENGTH_MAX = 2048;
+const GET_BODY_BYTES_MAX = 0;
 const ROUTES = ['/', '/health', '/metrics', '/alerts', '/regions', '/cluster-status', '/replication-queue', '/consensus', '/lag-history', '/scaling', '/dashboard', '/dashboard/app.js', '/dashboard/plotly.js'] as const;
 type Route = (typeof ROUTES)[number];
 
@@ -303,7 +303,7 @@ export function createMonitorServer(view: MonitorHttpView, options: { loopbackOn
 
   async function handle(req: http.IncomingMessage): Promise<{ route: string; reply: Reply }> {
     const rawUrl = req.url ?? '/';
-    if (rawUrl.length > MAX_URL_LENGTH) throw new HttpError(414, `the URL is ${rawUrl.length} characters long; allowed: at most ${MAX_URL_LENGTH}`);
+    if (rawUrl.length > URL_LENGTH_MAX) throw new HttpError(414, `the URL is ${rawUrl.length} characters long; allowed: at most ${URL_LENGTH_MAX}`);
     if (req.headers.host === undefined || req.headers.host === '') throw new HttpError(400, 'the request has no Host header; allowed: exactly one Host header');
     // Two Host headers make "which host?" ambiguous, a request-smuggling shape: refuse it.
     let hostHeaders = 0;
@@ -319,7 +319,7 @@ export function createMonitorServer(view: MonitorHttpView, options: { loopbackOn
       throw new HttpError(405, `method ${JSON.stringify(String(req.method).slice(0, 20))} not allowed; allowed: GET, HEAD`, { allow: 'GET, HEAD' });
     }
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > MAX_GET_BODY_BYTES || req.headers['transfer-encoding'] !== undefined) {
+    if (length > GET_BODY_BYTES_MAX || req.headers['transfer-encoding'] !== undefined) {
       throw new HttpError(413, 'a GET request carries no body here; allowed: an empty body');
     }
     let url: URL;

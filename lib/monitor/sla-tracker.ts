@@ -87,7 +87,7 @@ interface RegionAccumulator {
   lastTimeMs: number;
 }
 
-const MAX_REGIONS = 1000;
+const REGIONS_MAX = 1000;
 
 export class SlaTracker {
   private readonly regions = new Map<string, RegionAccumulator>();
@@ -146,7 +146,7 @@ export class SlaTracker {
       byRegion.set(r.region, entry);
       let acc = this.regions.get(r.region);
       if (!acc) {
-        if (this.regions.size >= MAX_REGIONS) throw new OptionError(`SlaTracker: more than ${MAX_REGIONS} regions; region labels must come from a small fixed set`);
+        if (this.regions.size >= REGIONS_MAX) throw new OptionError(`SlaTracker: more than ${REGIONS_MAX} regions; region labels must come from a small fixed set`);
         acc = { region: r.region, replicas: new Set(), withinMs: 0, breachMs: 0, unknownMs: 0, outsideWindowMs: 0, worstLagMs: null, currentLagMs: null, lastState: null, lastTimeMs: t };
         this.regions.set(r.region, acc);
       }

@@ -14,7 +14,7 @@ export const REQUIRED_PROGRAMS = ['initdb', 'postgres', 'pg_ctl', 'pg_basebackup
 export type PostgresProgram = (typeof REQUIRED_PROGRAMS)[number];
 
 /** pg_promote() and recovery settings in postgresql.conf arrived in PostgreSQL 12. */
-export const MIN_MAJOR_VERSION = 12;
+export const MAJOR_VERSION_MIN = 12;
 
 export interface PostgresBinaries {
   binDir: string;
@@ -140,7 +140,7 @@ export function findPostgresBinaries(options: { env?: NodeJS.ProcessEnv; refresh
     for (const program of REQUIRED_PROGRAMS) programs[program] = path.join(dir, program);
     const version = readVersion(programs.postgres);
     const majorVersion = parseInt(version, 10);
-    if (majorVersion < MIN_MAJOR_VERSION) {
+    if (majorVersion < MAJOR_VERSION_MIN) {
       tooOld.push(`${dir} has ${version}`);
       continue;
     }
@@ -148,7 +148,7 @@ export function findPostgresBinaries(options: { env?: NodeJS.ProcessEnv; refresh
     if (!custom) cached = found;
     return found;
   }
-  throw new PostgresNotInstalledError(searched, tooOld.length > 0 ? `need PostgreSQL ≥ ${MIN_MAJOR_VERSION}; ${tooOld.join('; ')}` : '');
+  throw new PostgresNotInstalledError(searched, tooOld.length > 0 ? `need PostgreSQL ≥ ${MAJOR_VERSION_MIN}; ${tooOld.join('; ')}` : '');
 }
 
 /** The binaries, or null when they are not installed (for notebooks and tests that skip). */

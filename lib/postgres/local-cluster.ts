@@ -56,7 +56,7 @@ export interface LocalClusterOptions {
 
 const OPTION_KEYS = ['standbys', 'synchronousStandbyNames', 'synchronousCommit', 'fsync', 'settings', 'parentDir', 'startTimeoutMs', 'primaryName', 'binaries'];
 const NAME_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
-const MAX_STANDBYS = 8;
+const STANDBYS_MAX = 8;
 const SETTING_NAME_PATTERN = /^[a-z][a-z0-9_.]*$/;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -103,7 +103,7 @@ function checkName(option: string, name: unknown): string {
 function normaliseStandbys(value: unknown): StandbySpec[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new OptionError(`standbys: got ${JSON.stringify(value)}; allowed: an array of names or { name, applyDelayMs }`);
-  if (value.length > MAX_STANDBYS) throw new OptionError(`standbys: got ${value.length}; allowed: at most ${MAX_STANDBYS} standbys`);
+  if (value.length > STANDBYS_MAX) throw new OptionError(`standbys: got ${value.length}; allowed: at most ${STANDBYS_MAX} standbys`);
   return value.map((entry, index) => {
     const spec: StandbySpec = typeof entry === 'string' ? { name: entry } : (entry as StandbySpec);
     if (typeof spec !== 'object' || spec === null) throw new OptionError(`standbys[${index}]: got ${JSON.stringify(entry)}; allowed: a name or { name, applyDelayMs }`);

@@ -6,7 +6,7 @@
  * lib/strategies/banking.
  */
 export { crc32 } from './crc32';
-export { encodeFrame, decodeFrames, chunkText, FRAME_HEADER_CHARS, MAX_LSN } from './wal-frame';
+export { encodeFrame, decodeFrames, chunkText, FRAME_HEADER_CHARS, LSN_MAX } from './wal-frame';
 export type { FrameProblem, DecodedFrame, DecodeResult } from './wal-frame';
 export { WriteAheadLog, walSegmentFiles } from './write-ahead-log';
 export type { WalIo, WalOptions, WalEntry, WalTailCut, WalOpenReport, WalStats } from './write-ahead-log';

@@ -6,7 +6,7 @@ import { LimitExceededError, NodeBehaviour, NodeContext, OptionError, Rng, Simul
 import { Database, DatabaseEvent, DatabaseOptions } from './database';
 import { TornWriteReport, crashWithTornWrite } from './torn-write';
 
-const MAX_EVENTS = 1_000_000;
+const EVENTS_MAX = 1_000_000;
 
 export interface DatabaseNodeBehaviour extends NodeBehaviour {
   readonly db: Database;
@@ -59,7 +59,7 @@ export function singleNodeDatabase(options: SingleNodeOptions): SingleNodeDataba
       databaseNode(ctx, {
         ...(options.database ?? {}),
         onEvent: (e) => {
-          if (events.length >= MAX_EVENTS) throw new LimitExceededError(`singleNodeDatabase: ${MAX_EVENTS} database events recorded, its limit`);
+          if (events.length >= EVENTS_MAX) throw new LimitExceededError(`singleNodeDatabase: ${EVENTS_MAX} database events recorded, its limit`);
           events.push(e);
         },
       }),

@@ -19,7 +19,7 @@ const LSN_DIGITS = 12;
 const LENGTH_DIGITS = 8;
 const CRC_DIGITS = 8;
 /** The largest LSN 12 hex digits can hold. */
-export const MAX_LSN = 16 ** LSN_DIGITS - 1;
+export const LSN_MAX = 16 ** LSN_DIGITS - 1;
 const HEX = /^[0-9a-f]+$/;
 
 function hex(value: number, digits: number): string {
@@ -29,7 +29,7 @@ function hex(value: number, digits: number): string {
 
 /** The text of one frame. */
 export function encodeFrame(lsn: number, payload: unknown): string {
-  if (!Number.isInteger(lsn) || lsn < 1 || lsn > MAX_LSN) throw new Error(`encodeFrame: lsn got ${lsn}; allowed: an integer from 1 to ${MAX_LSN}`);
+  if (!Number.isInteger(lsn) || lsn < 1 || lsn > LSN_MAX) throw new Error(`encodeFrame: lsn got ${lsn}; allowed: an integer from 1 to ${LSN_MAX}`);
   const body = JSON.stringify(payload);
   if (body === undefined) throw new Error(`encodeFrame: payload of LSN ${lsn} is not JSON-serialisable`);
   const lsnHex = hex(lsn, LSN_DIGITS);

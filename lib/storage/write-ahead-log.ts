@@ -14,7 +14,7 @@
  */
 import type { SimDisk } from '../sim';
 import { LimitExceededError, OptionError, checkKnownKeys, checkNumber } from '../sim';
-import { FrameProblem, MAX_LSN, chunkText, decodeFrames, encodeFrame } from './wal-frame';
+import { FrameProblem, LSN_MAX, chunkText, decodeFrames, encodeFrame } from './wal-frame';
 
 /** What the log needs from its node: the disk, and fsync with the node's latency. */
 export interface WalIo {
@@ -327,7 +327,7 @@ export class WriteAheadLog<P> {
     if (this.payloads.length >= this.maxRetainedFrames) {
       throw new LimitExceededError(`WAL ${this.prefix} holds ${this.payloads.length} frames since LSN ${this.retainedStartLsn}, its limit (maxRetainedFrames = ${this.maxRetainedFrames}); checkpoint more often, or a standby's replication slot is holding the log back`);
     }
-    if (lsn > MAX_LSN) throw new LimitExceededError(`WAL ${this.prefix}: LSN ${lsn} exceeds the largest LSN ${MAX_LSN}`);
+    if (lsn > LSN_MAX) throw new LimitExceededError(`WAL ${this.prefix}: LSN ${lsn} exceeds the largest LSN ${LSN_MAX}`);
     const frame = encodeFrame(lsn, payload);
     this.last = lsn;
     this.payloads.push(payload);

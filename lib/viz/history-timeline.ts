@@ -39,7 +39,7 @@ const OPEN_COLOR = '#9e9e9e';
 const OFFENDING_COLOR = '#d62728';
 const HIGHLIGHT_COLOR = '#ff7f0e';
 /** A bar shorter than this share of the time span is widened so zero-length operations stay visible. */
-const MIN_BAR_SHARE = 0.006;
+const BAR_SHARE_MIN = 0.006;
 /** Up to this many operations, each bar also carries its short description as text. */
 const LABELLED_OPERATIONS_MAX = 40;
 /** Offending operations named in a callout beside their red bar (the rest only on hover). */
@@ -96,7 +96,7 @@ export function historyTimelineFigure(o: HistoryTimelineOptions): Figure {
   const spanMs = Math.max(lastMs - firstMs, 1);
   // Open operations run past the last event, to show they never ended.
   const endMs = lastMs + spanMs * 0.05;
-  const minWidthMs = spanMs * MIN_BAR_SHARE;
+  const minWidthMs = spanMs * BAR_SHARE_MIN;
 
   const processes = Array.from(new Set(ops.map((op) => op.process))).sort((a, b) => a - b);
   const rowOf = (op: CheckedOperation): string => `client ${op.process}`;

@@ -92,7 +92,7 @@ const KEYS = [
   'days', 'businessReadsPerSec', 'regionShares', 'peakHours', 'businessHoursStart', 'businessHoursEnd',
   'peakMultiplier', 'nightFraction', 'rampMin', 'noise', 'writesPerRead', 'sale', 'seed',
 ];
-const MIN_PER_DAY = 1440;
+const MINUTES_PER_DAY = 1440;
 
 /** The relative level (1 = business, PEAK_MULTIPLIER = peak, nightFraction = night) at a minute of the day. */
 export function businessLevel(
@@ -121,7 +121,7 @@ function clamp01(x: number): number {
 /** The sale's multiplier at a minute since the sale opened (1 before it). */
 export function saleMultiplier(sale: SaleEvent, minutesSinceOpen: number): number {
   const t = minutesSinceOpen;
-  if (t < 0 || t >= MIN_PER_DAY) return 1;
+  if (t < 0 || t >= MINUTES_PER_DAY) return 1;
   if (t < sale.rampMin) return 1 + (sale.multiplier - 1) * (t / sale.rampMin);
   if (t < sale.rampMin + sale.holdMin) return sale.multiplier;
   const d = t - sale.rampMin - sale.holdMin;
@@ -166,16 +166,16 @@ export function bigBillionDayTrace(options: BigBillionDayOptions = {}): BigBilli
       decayMin: checkNumber(`${name} sale.decayMin`, s.decayMin ?? 180, { min: 1, max: 1440 }),
     };
   }
-  const minutes = days * MIN_PER_DAY;
+  const minutes = days * MINUTES_PER_DAY;
   // Every rate is computed once up front from one seeded stream, so a trace is a pure function of its options.
   const rng = new Rng(seed);
   const reads = new Map<string, Float64Array>();
   for (const r of regions) {
     const arr = new Float64Array(minutes);
     for (let m = 0; m < minutes; m++) {
-      const minuteOfDay = m % MIN_PER_DAY;
+      const minuteOfDay = m % MINUTES_PER_DAY;
       const base = businessReadsPerSec * shares[r] * businessLevel(minuteOfDay, peakHours[r], level);
-      const saleX = sale ? saleMultiplier(sale, m - sale.day * MIN_PER_DAY) : 1;
+      const saleX = sale ? saleMultiplier(sale, m - sale.day * MINUTES_PER_DAY) : 1;
       arr[m] = base * saleX * (1 + noise * (2 * rng.float() - 1));
     }
     reads.set(r, arr);
@@ -190,7 +190,7 @@ export function bigBillionDayTrace(options: BigBillionDayOptions = {}): BigBilli
   };
   return {
     seed, regions, days, sale, minutes,
-    saleStartMinute: sale ? sale.day * MIN_PER_DAY : null,
+    saleStartMinute: sale ? sale.day * MINUTES_PER_DAY : null,
     readsPerSec: (region, minute) => lookup(region, minute)[minute],
     writesPerSec: (region, minute) => lookup(region, minute)[minute] * writesPerRead,
     records(everyMin = 1) {
@@ -198,7 +198,7 @@ export function bigBillionDayTrace(options: BigBillionDayOptions = {}): BigBilli
       for (let m = 0; m < minutes; m += everyMin) {
         for (const r of regions) {
           const rps = reads.get(r)![m];
-          out.push({ minute: m, day: Math.floor(m / MIN_PER_DAY), hourOfDay: (m % MIN_PER_DAY) / 60, region: r, readsPerSec: rps, writesPerSec: rps * writesPerRead });
+          out.push({ minute: m, day: Math.floor(m / MINUTES_PER_DAY), hourOfDay: (m % MINUTES_PER_DAY) / 60, region: r, readsPerSec: rps, writesPerSec: rps * writesPerRead });
         }
       }
       return out;

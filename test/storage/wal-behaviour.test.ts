@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { LimitExceededError } from '../../lib/sim';
 import { WriteAheadLog, walSegmentFiles } from '../../lib/storage';
-import { MAX_LSN } from '../../lib/storage/wal-frame';
+import { LSN_MAX } from '../../lib/storage/wal-frame';
 import { bareNode } from './helpers';
 
 type Rec = { n: number };
@@ -54,10 +54,10 @@ describe('limits', () => {
 
   it('the largest LSN is usable, the one after it is refused with LimitExceededError', () => {
     const node = bareNode();
-    const { wal } = WriteAheadLog.open<Rec>(node.ctx(), {}, MAX_LSN);
+    const { wal } = WriteAheadLog.open<Rec>(node.ctx(), {}, LSN_MAX);
     wal.syncCut(() => undefined);
     node.sim.run(5);
-    expect(wal.append({ n: 1 })).toBe(MAX_LSN);
+    expect(wal.append({ n: 1 })).toBe(LSN_MAX);
     expect(() => wal.append({ n: 2 })).toThrow(LimitExceededError);
   });
 

@@ -13,8 +13,8 @@ import {
 
 export const SEED = 41;
 export const TARGET_CPU = 0.6;
-export const MAX_REPLICAS = 60;
-export const MIN_REPLICAS = 2;
+export const REPLICAS_MAX = 60;
+export const REPLICAS_MIN = 2;
 
 export function saleTrace(seed = SEED, options: Omit<BigBillionDayOptions, 'seed'> = {}): BigBillionDayTrace {
   return bigBillionDayTrace({ seed, days: 5, sale: { multiplier: 15, rampMin: 10, holdMin: 90, dayMultiplier: 3, decayMin: 180 }, ...options });
@@ -46,7 +46,7 @@ export function announcedLoad(trace: BigBillionDayTrace): { openingReadsPerSec: 
 export type PolicyName = 'static (peak)' | 'threshold' | 'HPA' | 'scheduled + HPA' | 'predictive + HPA' | 'scheduled + predictive';
 
 export function hpaFor(o: { target?: number; scaleDownWindowMin?: number } = {}): ScalingPolicy {
-  return hpaPolicy({ target: o.target ?? TARGET_CPU, minReplicas: MIN_REPLICAS, maxReplicas: MAX_REPLICAS, scaleDownStabilizationMs: (o.scaleDownWindowMin ?? 5) * 60_000 },
+  return hpaPolicy({ target: o.target ?? TARGET_CPU, minReplicas: REPLICAS_MIN, maxReplicas: REPLICAS_MAX, scaleDownStabilizationMs: (o.scaleDownWindowMin ?? 5) * 60_000 },
     `HPA ${Math.round((o.target ?? TARGET_CPU) * 100)}%, ${o.scaleDownWindowMin ?? 5} min down-window`);
 }
 
@@ -70,10 +70,10 @@ export function policyByName(name: PolicyName, trace: BigBillionDayTrace): Scali
   const load = announcedLoad(trace);
   switch (name) {
     case 'static (peak)': return staticPolicy(replicasFor(trace, load.dayPeakReadsPerSec, 0.7), name);
-    case 'threshold': return thresholdPolicy({ minReplicas: MIN_REPLICAS, maxReplicas: MAX_REPLICAS, name: 'threshold 75%, +2' });
+    case 'threshold': return thresholdPolicy({ minReplicas: REPLICAS_MIN, maxReplicas: REPLICAS_MAX, name: 'threshold 75%, +2' });
     case 'HPA': return hpaFor();
     case 'scheduled + HPA': return scheduledPolicy(hpaFor(), saleWindows(trace), name);
-    case 'predictive + HPA': return predictivePolicy({ minReplicas: MIN_REPLICAS, maxReplicas: MAX_REPLICAS, reactive: hpaFor(), name });
-    case 'scheduled + predictive': return scheduledPolicy(predictivePolicy({ minReplicas: MIN_REPLICAS, maxReplicas: MAX_REPLICAS, reactive: hpaFor(), announced: announcedEvents(trace) }), saleWindows(trace).slice(0, 1), name);
+    case 'predictive + HPA': return predictivePolicy({ minReplicas: REPLICAS_MIN, maxReplicas: REPLICAS_MAX, reactive: hpaFor(), name });
+    case 'scheduled + predictive': return scheduledPolicy(predictivePolicy({ minReplicas: REPLICAS_MIN, maxReplicas: REPLICAS_MAX, reactive: hpaFor(), announced: announcedEvents(trace) }), saleWindows(trace).slice(0, 1), name);
   }
 }

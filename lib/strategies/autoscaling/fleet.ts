@@ -116,7 +116,7 @@ interface Replica {
 const RUN_KEYS = ['trace', 'policy', 'initialReplicas', 'model', 'controlEveryMin', 'costOptimization', 'rttBudgetMs', 'costs', 'topology', 'recordFromMinute', 'decisionLimit'];
 const MODEL_KEYS = ['serviceTimeMs', 'coresPerReplica', 'poolSize', 'maxUtilisation', 'dataBytes', 'walBytesPerWrite', 'sourceBytesPerSec', 'provisioning', 'networkLagMs', 'drainMs', 'readLatencyObjectiveMs', 'lagObjectiveMs'];
 const STEP_MS = 60_000;
-const MAX_REPLICAS_PER_REGION = 1000;
+const REPLICAS_PER_REGION_MAX = 1000;
 
 export function checkFleetModel(m: FleetModelOptions = {}): FleetRun['options']['model'] {
   checkKnownKeys('fleet model', m, MODEL_KEYS);
@@ -192,7 +192,7 @@ export function runFleet(options: FleetRunOptions): FleetRun {
   for (const s of servingRegions) {
     const init = options.initialReplicas ?? 2;
     const n = typeof init === 'number' ? init : (init[s] ?? 2);
-    checkNumber(`runFleet initialReplicas (${s})`, n, { integer: true, min: 0, max: MAX_REPLICAS_PER_REGION });
+    checkNumber(`runFleet initialReplicas (${s})`, n, { integer: true, min: 0, max: REPLICAS_PER_REGION_MAX });
     fleets.set(s, Array.from({ length: n }, () => ({ phase: 'ready' as ReplicaPhase, remaining: 0 })));
     desired.set(s, n);
   }
@@ -269,7 +269,7 @@ export function runFleet(options: FleetRunOptions): FleetRun {
           readsPerSec: reads, capacityPerReplicaRps: perReplicaRps,
           pastReadsPerSec: (m) => (m >= 0 && m < minute ? observed.get(s)![m] : null),
         });
-        const to = checkNumber(`policy "${policy.name}" desiredReplicas`, decision.desiredReplicas, { integer: true, min: 0, max: MAX_REPLICAS_PER_REGION });
+        const to = checkNumber(`policy "${policy.name}" desiredReplicas`, decision.desiredReplicas, { integer: true, min: 0, max: REPLICAS_PER_REGION_MAX });
         if (to !== active.length) {
           decisions.push({ minute, region: s, from: active.length, to, reason: decision.reason });
           if (decisions.length > decisionLimit) decisions.shift();

@@ -95,8 +95,8 @@ interface LedgerNode extends NodeBehaviour {
   readonly db: Database;
 }
 
-const MAX_HISTORY = 1_000_000;
-const MAX_EVENTS = 2_000_000;
+const HISTORY_MAX = 1_000_000;
+const EVENTS_MAX = 2_000_000;
 
 export function ledgerCluster(options: LedgerClusterOptions): LedgerCluster {
   checkKnownKeys('ledgerCluster options', options, CLUSTER_KEYS);
@@ -132,7 +132,7 @@ export function ledgerCluster(options: LedgerClusterOptions): LedgerCluster {
         ? { standbys: standbyId ? [standbyId] : [], mode: replication }
         : { primary: primaryId, replayPerFrameMs: options.standby?.replayPerFrameMs },
     onEvent: (e) => {
-      if (events.length >= MAX_EVENTS) throw new LimitExceededError(`ledgerCluster: ${MAX_EVENTS} database events recorded, its limit; run shorter or drop the standby's lag samples`);
+      if (events.length >= EVENTS_MAX) throw new LimitExceededError(`ledgerCluster: ${EVENTS_MAX} database events recorded, its limit; run shorter or drop the standby's lag samples`);
       events.push(e);
     },
   });
@@ -183,7 +183,7 @@ export function ledgerCluster(options: LedgerClusterOptions): LedgerCluster {
             let to = ctx.random.pick(accounts);
             while (to === from) to = ctx.random.pick(accounts);
             const request: TransferRequest = { id: `t${++sequence}`, from, to, amountPaise: ctx.random.int(1, maxAmount) };
-            if (history.length >= MAX_HISTORY) throw new Error(`ledgerCluster: history holds ${MAX_HISTORY} transfers, its limit`);
+            if (history.length >= HISTORY_MAX) throw new Error(`ledgerCluster: history holds ${HISTORY_MAX} transfers, its limit`);
             const index = history.push({ client: id, request, callMs: ctx.simTimeMs(), returnMs: null, result: null }) - 1;
             const timer = ctx.setTimer(timeoutMs, () => waiting.delete(request.id));
             waiting.set(request.id, { index, timer });

@@ -90,7 +90,7 @@ export const DEFAULT_BANKS: SiteOptions[] = [
   { id: 'sbi', region: 'delhi' },
 ];
 export const ATM_ACCOUNT = 'atm-cash';
-const MAX_HISTORY = 1_000_000;
+const HISTORY_MAX = 1_000_000;
 
 /** One inter-bank transfer as its client saw it. returnMs null: no answer before the client's timeout. */
 export interface GlobalTransferOperation {
@@ -210,7 +210,7 @@ export function twoPhaseCommit(options: TwoPhaseCommitOptions): TwoPhaseCommitCl
   const waiting = new Map<string, number>();
   let sequence = 0;
   const record = (client: string, gid: string, legs: TransferLeg[], callMs: number) => {
-    if (history.length >= MAX_HISTORY) throw new Error(`twoPhaseCommit: history holds ${MAX_HISTORY} transfers, its limit`);
+    if (history.length >= HISTORY_MAX) throw new Error(`twoPhaseCommit: history holds ${HISTORY_MAX} transfers, its limit`);
     waiting.set(gid, history.push({ client, gid, legs, callMs, returnMs: null, decision: null, reason: null }) - 1);
   };
   const complete = (gid: string, decision: Decision, reason: string, atMs: number): boolean => {

@@ -54,7 +54,7 @@ export interface CoordinatorEvent {
   atMs: number;
 }
 
-const MAX_RECORDS = 2_000_000;
+const RECORDS_MAX = 2_000_000;
 
 export class TwoPhaseMetrics {
   readonly inDoubt: InDoubtInterval[] = [];
@@ -66,7 +66,7 @@ export class TwoPhaseMetrics {
   private readonly localSequence = new Map<string, number>();
 
   private push<T>(list: T[], record: T, what: string): void {
-    if (list.length >= MAX_RECORDS) throw new LimitExceededError(`2PC metrics: ${what} holds ${MAX_RECORDS} records, its limit`);
+    if (list.length >= RECORDS_MAX) throw new LimitExceededError(`2PC metrics: ${what} holds ${RECORDS_MAX} records, its limit`);
     list.push(record);
   }
 
