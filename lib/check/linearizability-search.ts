@@ -93,8 +93,11 @@ export interface DeepestPoint {
 
 export interface SearchOutcome {
   verdict: 'linearizable' | 'not-linearizable' | 'unknown';
-  /** Which limit turned the search into "unknown" ("abandoned": stopped because another key failed). */
-  limitHit: 'time' | 'steps' | 'memory' | 'abandoned' | null;
+  /**
+   * Which limit turned the search into "unknown" ("abandoned": stopped because another key
+   * failed; "states": the partition's own values outgrew statesMax before any search).
+   */
+  limitHit: 'time' | 'steps' | 'memory' | 'states' | 'abandoned' | null;
   /** A full linearization (local indices) when linearizable; operations left out are absent. */
   order: number[] | null;
   /** The state after each operation of `order`. */

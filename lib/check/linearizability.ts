@@ -220,8 +220,19 @@ export function checkValidatedHistory(history: History, options: Linearizability
   const stopAtFirstViolation = options.stopAtFirstViolation !== false;
   const compiled: CompiledPartition[] = [];
   const searches: LinearizationSearch[] = [];
-  for (const partition of partitions) {
-    const c = compilePartition(history.model, partition.key, history.operations, partition.indices, statesMax);
+  // A partition whose history alone holds more distinct values than statesMax cannot even be
+  // compiled: it gets an empty search, is judged "unknown" with the limit named, and the other
+  // keys are still checked.
+  const compileLimitMessages: Array<string | null> = partitions.map(() => null);
+  for (const [i, partition] of partitions.entries()) {
+    let c: CompiledPartition;
+    try {
+      c = compilePartition(history.model, partition.key, history.operations, partition.indices, statesMax);
+    } catch (error) {
+      if (!(error instanceof StatesLimitError)) throw error;
+      compileLimitMessages[i] = error.message;
+      c = { ...compilePartition(history.model, partition.key, history.operations, [], statesMax), globalIndex: partition.indices };
+    }
     compiled.push(c);
     searches.push(
       new LinearizationSearch(c.problem, {
@@ -236,9 +247,12 @@ export function checkValidatedHistory(history: History, options: Linearizability
   // The keys are searched in turns of SLICE_STEPS steps, so one key whose search explodes
   // cannot hide a cheap violation on another (Porcupine gets the same from goroutines).
   const outcomes: Array<SearchOutcome | null> = partitions.map(() => null);
-  const statesLimitMessages: Array<string | null> = partitions.map(() => null);
+  const statesLimitMessages: Array<string | null> = [...compileLimitMessages];
   const elapsedMs: number[] = partitions.map(() => 0);
-  let pending = partitions.map((_, i) => i);
+  for (const [i, message] of compileLimitMessages.entries()) {
+    if (message !== null) outcomes[i] = { verdict: 'unknown', limitHit: 'states', order: null, orderStates: null, deepest: null, steps: 0, memoEntries: 0, memoBytes: 0, memoWindowWordsMax: 0 };
+  }
+  let pending = partitions.map((_, i) => i).filter((i) => compileLimitMessages[i] === null);
   let violated = false;
   while (pending.length > 0 && !violated) {
     const stillPending: number[] = [];

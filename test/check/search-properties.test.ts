@@ -72,6 +72,24 @@ describe('the states limit', () => {
     expect(limited.unknownReason).toContain('statesMax');
     expect(checkLinearizable({ model: 'kv', operations: ops }, { statesMax: 100 }).verdict).toBe('linearizable');
   });
+
+  it('a key whose history alone holds more distinct values than statesMax is "unknown", and the other keys are still judged', () => {
+    const ops = [];
+    // Key 'wide': six distinct values written, more than statesMax 3 before any search.
+    for (let i = 0; i < 6; i++) ops.push({ process: 0, call: 2 * i, return: 2 * i + 1, input: { f: 'put', key: 'wide', value: `v${i}` }, output: {} });
+    // Key 'stale': a read after a completed put returns the old value — not linearizable.
+    ops.push({ process: 1, call: 0, return: 1, input: { f: 'put', key: 'stale', value: 'x' }, output: {} });
+    ops.push({ process: 1, call: 2, return: 3, input: { f: 'get', key: 'stale' }, output: { value: '' } });
+    const result = checkLinearizable({ model: 'kv', operations: ops }, { statesMax: 3, stopAtFirstViolation: false });
+    const byKey = new Map(result.keys.map((k) => [k.key, k]));
+    expect(byKey.get('wide')?.verdict).toBe('unknown');
+    expect(byKey.get('wide')?.unknownReason).toMatch(/key "?wide"?: the model reached 3 distinct states, the limit set by option "statesMax"/);
+    expect(byKey.get('wide')?.operationCount).toBe(6);
+    expect(byKey.get('stale')?.verdict).toBe('not-linearizable');
+    expect(result.verdict).toBe('not-linearizable');
+    const registerOps = ops.slice(0, 6).map((op) => ({ ...op, input: { f: 'write' as const, value: Number(op.input.value?.slice(1)) } }));
+    expect(checkLinearizable({ model: 'register', operations: registerOps }, { statesMax: 3 }).verdict).toBe('unknown');
+  });
 });
 
 describe('the time budget reads the injected clock only', () => {
