@@ -61,3 +61,45 @@ export function latencyTable(samples: readonly LatencySample[]): Array<{ path: s
     return { path, transfers: sorted.length, latencyMsP50: at(50), latencyMsP95: at(95), latencyMsP99: at(99), latencyMsMax: sorted[sorted.length - 1] };
   });
 }
+
+// ---------------------------------------------------------------- latency: where the parties sit
+
+export interface PlacementLatencyOptions {
+  seed: number;
+  /** Region of the coordinator. Default 'mumbai'. */
+  coordinatorRegion?: string;
+  /** Region of the customers who send the transfers. Default 'mumbai' (wherever the coordinator is). */
+  customerRegion?: string;
+  /** The bank ledgers (region and fsync time of each). Default HDFC in Mumbai, SBI in Delhi, 1 ms fsync. */
+  banks?: SiteOptions[];
+  /** How long customers send transfers, ms. Default 2000. */
+  durationMs?: number;
+  /** Transfers per second, all customers together. Default 40 (light load: latency, not queueing). */
+  ratePerSec?: number;
+}
+
+/**
+ * Latency percentiles of 2PC transfers under a light load with the coordinator, the
+ * customers and the bank ledgers placed where the options say (the clearing house stays in
+ * Mumbai): which legs of the protocol cross a long link, and which forced writes lie on the
+ * customer's critical path. One row, labelled with the placement.
+ */
+export function placementLatency(options: PlacementLatencyOptions): ReturnType<typeof latencyTable>[number] {
+  const durationMs = checkNumber('durationMs', options.durationMs ?? 2000, { min: 500 });
+  const ratePerSec = checkNumber('ratePerSec', options.ratePerSec ?? 40, { min: 1 });
+  const coordinatorRegion = options.coordinatorRegion ?? 'mumbai';
+  const customerRegion = options.customerRegion ?? 'mumbai';
+  const banks = options.banks ?? [{ id: 'hdfc', region: 'mumbai' }, { id: 'sbi', region: 'delhi' }];
+  const clients = 4;
+  const sim = new Simulation({ seed: options.seed });
+  const cluster = twoPhaseCommit({
+    sim, banks, coordinator: { region: coordinatorRegion }, accountsPerBank: 100,
+    load: { clients, region: customerRegion, ratePerSecPerClient: ratePerSec / clients, stopMs: durationMs },
+  });
+  sim.run(durationMs + 1000);
+  const where = banks.map((b) => `${b.id} ${b.region}${b.fsyncMs === undefined ? '' : ` (fsync ${b.fsyncMs} ms)`}`).join(', ');
+  const path = `coordinator ${coordinatorRegion}, customers ${customerRegion}; ${where}`;
+  const samples = cluster.history.filter((op) => op.decision === 'commit').map((op) => ({ path, latencyMs: (op.returnMs as number) - op.callMs }));
+  if (samples.length === 0) throw new Error(`placementLatency: no transfer committed (${path})`);
+  return latencyTable(samples)[0];
+}

@@ -23,6 +23,8 @@ export interface CrashPointsOptions {
   checkpointEveryMs?: number | null;
   /** How long the node stays down after each crash, ms. Default 50. */
   downMs?: number;
+  /** Size of the WAL's disk writes (sectors), characters; a torn write cuts at sector boundaries. Default 128. */
+  sectorChars?: number;
 }
 
 export interface CrashPointRow {
@@ -54,12 +56,13 @@ export function crashAtRandomPoints(options: CrashPointsOptions): CrashPointRow[
   const crashes = checkNumber('crashes', options.crashes ?? 10, { integer: true, min: 1, max: 1000 });
   const runMs = checkNumber('runMs', options.runMs ?? 5000, { min: 500 });
   const downMs = checkNumber('downMs', options.downMs ?? 50, { min: 0 });
+  const sectorChars = checkNumber('sectorChars', options.sectorChars ?? 128, { integer: true, min: 16, max: 65536 });
   const sim = new Simulation({ seed: options.seed });
   const rng = new Rng(options.seed ^ 0xc4a5);
   const cluster = ledgerCluster({
     sim,
     accounts: 10,
-    database: { checkpointEveryMs: options.checkpointEveryMs === undefined ? 500 : options.checkpointEveryMs, wal: { sectorChars: 128, segmentFrames: 256 } },
+    database: { checkpointEveryMs: options.checkpointEveryMs === undefined ? 500 : options.checkpointEveryMs, wal: { sectorChars, segmentFrames: 256 } },
     load: { clients: 4, ratePerSecPerClient: 100, stopMs: runMs, timeoutMs: 1000 },
   });
   const slot = (runMs - 300) / crashes;
@@ -113,6 +116,52 @@ export function crashAtRandomPoints(options: CrashPointsOptions): CrashPointRow[
   });
   sim.run(runMs + 1000);
   return rows;
+}
+
+// ---------------------------------------------------------------- group commit
+
+export interface GroupCommitRow {
+  groupCommit: boolean;
+  transfers: number;
+  committed: number;
+  /** Committed transfers per second of load. */
+  committedPerSec: number;
+  commitLatencyMsP50: number | null;
+  commitLatencyMsP99: number | null;
+  /** Transfers that got no answer within the client's timeout (their commit was still queued). */
+  unanswered: number;
+  fsyncs: number;
+  /** Largest number of WAL frames one fsync made durable. */
+  largestGroupFrames: number;
+}
+
+/**
+ * Notebook 05's section-2 ledger (20 accounts, four tellers, snapshot isolation) at a chosen
+ * rate, with group commit on and off: with it, every commit that arrived during one fsync
+ * shares the next; without it, each commit waits for an fsync of its own, one at a time.
+ */
+export function groupCommitExperiment(options: { seed: number; ratePerSecPerClient?: number; durationMs?: number }): GroupCommitRow[] {
+  const rate = checkNumber('ratePerSecPerClient', options.ratePerSecPerClient ?? 400, { min: 1, max: 100_000 });
+  const durationMs = checkNumber('durationMs', options.durationMs ?? 3000, { min: 500 });
+  return [true, false].map((groupCommit) => {
+    const sim = new Simulation({ seed: options.seed });
+    const cluster = ledgerCluster({ sim, accounts: 20, isolation: 'snapshot', database: { wal: { groupCommit } }, load: { clients: 4, ratePerSecPerClient: rate, stopMs: durationMs } });
+    sim.run(durationMs + 2000);
+    const committed = cluster.history.filter((op) => op.result && op.result.status === 'committed' && op.returnMs !== null);
+    const latencies = committed.map((op) => (op.returnMs as number) - op.callMs).sort((a, b) => a - b);
+    const stats = cluster.db(cluster.primaryId).wal.stats;
+    return {
+      groupCommit,
+      transfers: cluster.history.length,
+      committed: committed.length,
+      committedPerSec: committed.length / (durationMs / 1000),
+      commitLatencyMsP50: latencies.length === 0 ? null : percentileOfSorted(latencies, 50),
+      commitLatencyMsP99: latencies.length === 0 ? null : percentileOfSorted(latencies, 99),
+      unanswered: cluster.history.filter((op) => !op.result).length,
+      fsyncs: stats.fsyncs,
+      largestGroupFrames: stats.largestGroupFrames,
+    };
+  });
 }
 
 // ---------------------------------------------------------------- checkpoint interval
