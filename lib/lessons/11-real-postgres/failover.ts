@@ -38,7 +38,7 @@ export const PAYMENTS_TABLE = 'payments';
 export async function failoverAfterLag(cluster: LocalPgCluster, options: FailoverAfterLagOptions): Promise<FailoverAfterLagResult> {
   const standbys = cluster.standbyNames;
   for (const key of ['behind', 'promote'] as const) {
-    if (!standbys.includes(options[key])) throw new OptionError(`${key}: got ${JSON.stringify(options[key])}; allowed: a standby of this cluster (${standbys.join(', ')})`);
+    if (!standbys.includes(options[key])) throw new OptionError(`${key}: got ${JSON.stringify(options[key])}; allowed: a standby of this cluster (${[...standbys].sort().join(', ')})`);
   }
   const writeMs = checkNumber('writeMs', options.writeMs ?? 1000, { min: 50, max: 600_000 });
   const writesPerSec = checkNumber('writesPerSec', options.writesPerSec ?? 100, { min: 1, max: 10_000 });

@@ -20,7 +20,7 @@ export interface HealthProbe {
  * standby stays stopped (restart it with cluster.start).
  */
 export async function healthWhenStandbyStops(cluster: LocalPgCluster, options: { stop: string; samples?: number }): Promise<HealthProbe[]> {
-  if (!cluster.standbyNames.includes(options.stop)) throw new OptionError(`stop: got ${JSON.stringify(options.stop)}; allowed: a standby of this cluster (${cluster.standbyNames.join(', ')})`);
+  if (!cluster.standbyNames.includes(options.stop)) throw new OptionError(`stop: got ${JSON.stringify(options.stop)}; allowed: a standby of this cluster (${[...cluster.standbyNames].sort().join(', ')})`);
   const samples = checkNumber('samples', options.samples ?? 3, { integer: true, min: 1, max: 100 });
   const config = loadMonitorConfig({ PORT: '0', MONITORING_INTERVAL_SECONDS: '1', DATABASE_URL: cluster.connectionString(cluster.primaryName, { redact: false }) });
   const service = await startMonitorService({ config, log: () => undefined });
