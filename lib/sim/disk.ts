@@ -131,3 +131,69 @@ export class SimDisk {
     return lost;
   }
 }
+
+/** What code that stores records needs of a disk: a SimDisk, or a process's view of one. */
+export type Disk = Pick<SimDisk, 'append' | 'overwrite' | 'put' | 'read' | 'get' | 'length' | 'durableLength' | 'fileNames' | 'syncPoint' | 'completeSync' | 'fsync' | 'stats'>;
+
+/**
+ * One process incarnation's view of its node's disk. Once that process has crashed, its writes
+ * and fsyncs are dropped: a handler that crashes its own node (a fault injected at a protocol
+ * milestone) runs on to its end in JavaScript, but a dead process writes nothing, so nothing it
+ * "wrote" after the crash may reach the next incarnation. Reads still answer. The operator's
+ * handle (NodeHandle.disk) is the disk itself, so tests can still corrupt files of a node that
+ * is down.
+ */
+export class ProcessDisk implements Disk {
+  constructor(
+    private readonly disk: SimDisk,
+    private readonly alive: () => boolean,
+  ) {}
+
+  get stats(): DiskStats {
+    return this.disk.stats;
+  }
+
+  append(name: string, record: unknown): void {
+    if (this.alive()) this.disk.append(name, record);
+  }
+
+  overwrite(name: string, records: readonly unknown[]): void {
+    if (this.alive()) this.disk.overwrite(name, records);
+  }
+
+  put(name: string, value: unknown): void {
+    if (this.alive()) this.disk.put(name, value);
+  }
+
+  read(name: string): unknown[] {
+    return this.disk.read(name);
+  }
+
+  get<T>(name: string): T | undefined {
+    return this.disk.get<T>(name);
+  }
+
+  length(name: string): number {
+    return this.disk.length(name);
+  }
+
+  durableLength(name: string): number {
+    return this.disk.durableLength(name);
+  }
+
+  fileNames(): string[] {
+    return this.disk.fileNames();
+  }
+
+  syncPoint(): SyncPoint {
+    return this.disk.syncPoint();
+  }
+
+  completeSync(point: SyncPoint): void {
+    if (this.alive()) this.disk.completeSync(point);
+  }
+
+  fsync(): void {
+    if (this.alive()) this.disk.fsync();
+  }
+}

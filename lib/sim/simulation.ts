@@ -1,4 +1,4 @@
-import { SimDisk } from './disk';
+import { Disk, ProcessDisk, SimDisk } from './disk';
 import { EventQueue, QueuedEvent } from './event-queue';
 import { DEFAULT_LINK, LinkProfile, ResolvedLink, mergeLinkProfile, resolveLink, sampleLatencyMs } from './network-model';
 import { copyMessage } from './message-copy';
@@ -32,7 +32,8 @@ export interface NodeContext {
   /** Makes the disk's buffered writes durable after this node's fsync latency, then calls onDurable. */
   fsync(onDurable: () => void): void;
   readonly random: Rng;
-  readonly disk: SimDisk;
+  /** This incarnation's view of the node's disk: after this process crashes, its writes are dropped. */
+  readonly disk: Disk;
   /** A line in the trace, e.g. "promoted to leader in epoch 3". */
   log(text: string): void;
 }
@@ -332,7 +333,7 @@ export class Simulation {
         });
       },
       random: node.rng,
-      disk: node.disk,
+      disk: new ProcessDisk(node.disk, () => node.up && node.incarnation === incarnation),
       log: (text) => {
         if (sim.tracing) sim.record({ kind: 'log', timeMs: sim.now, node: node.id, text });
       },

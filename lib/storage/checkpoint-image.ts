@@ -8,7 +8,7 @@
  * fsync) or leaves untouched: the previous image stays valid until the new one is
  * durable. A real engine gets the same effect by writing to a new file and renaming it.
  */
-import type { SimDisk } from '../sim';
+import type { Disk } from '../sim';
 import type { GidOutcome } from './wal-records';
 import type { JsonValue } from './version-store';
 
@@ -30,12 +30,12 @@ export interface CheckpointImage {
   rows: Array<[string, JsonValue]>;
 }
 
-export function writeCheckpointImage(disk: SimDisk, file: string, image: CheckpointImage): void {
+export function writeCheckpointImage(disk: Disk, file: string, image: CheckpointImage): void {
   disk.overwrite(file, [image.header, ...image.rows]);
 }
 
 /** The durable image on a disk, or null when none has been written. A malformed image is an error, not a silent fresh start. */
-export function readCheckpointImage(disk: SimDisk, file: string): CheckpointImage | null {
+export function readCheckpointImage(disk: Disk, file: string): CheckpointImage | null {
   const records = disk.read(file);
   if (records.length === 0) return null;
   const header = records[0] as CheckpointImageHeader;

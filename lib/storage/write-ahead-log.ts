@@ -12,13 +12,13 @@
  * commits share one fsync. With it off, each flush request gets an fsync of its own,
  * one after another: the throughput ceiling is 1 / fsync latency.
  */
-import type { SimDisk } from '../sim';
+import type { Disk } from '../sim';
 import { LimitExceededError, OptionError, checkKnownKeys, checkNumber } from '../sim';
 import { FrameProblem, LSN_MAX, chunkText, decodeFrames, encodeFrame } from './wal-frame';
 
 /** What the log needs from its node: the disk, and fsync with the node's latency. */
 export interface WalIo {
-  readonly disk: SimDisk;
+  readonly disk: Disk;
   fsync(onDurable: () => void): void;
   /** True simulation time, used only to stamp when a frame became durable (replication lag metrics). */
   simTimeMs(): number;
@@ -100,7 +100,7 @@ function segmentName(prefix: string, startLsn: number): string {
 }
 
 /** The WAL segment files under a prefix, in LSN order, with their start LSNs. */
-export function walSegmentFiles(disk: SimDisk, prefix: string): Array<{ name: string; startLsn: number }> {
+export function walSegmentFiles(disk: Disk, prefix: string): Array<{ name: string; startLsn: number }> {
   const files: Array<{ name: string; startLsn: number }> = [];
   for (const name of disk.fileNames()) {
     if (!name.startsWith(prefix)) continue;

@@ -70,6 +70,37 @@ describe('nodes, disks and crashes', () => {
     expect(node.disk.read('wal')).toEqual(['a']);
   });
 
+  it('a handler that crashes its own node writes nothing after the crash, even if it runs on and fsyncs', () => {
+    const sim = new Simulation({ seed: 4 });
+    const node = sim.addNode({
+      id: 'coordinator',
+      region: 'mumbai',
+      create: (ctx) => ({
+        onMessage(_from: string, message: unknown) {
+          ctx.disk.append('wal', 'before');
+          ctx.disk.fsync();
+          if (message === 'crash-midway') sim.crash('coordinator');
+          // The JavaScript runs on; the process it stands for is dead.
+          ctx.disk.append('wal', 'after');
+          ctx.disk.put('meta', 'after');
+          ctx.disk.fsync();
+        },
+      }),
+    });
+    const client = sim.addNode({ id: 'client', region: 'mumbai', create: (ctx) => ({ ctx, onMessage() {} }) });
+    sim.run(0);
+    client.behaviour!.ctx.send('coordinator', 'crash-midway');
+    sim.run(10);
+    expect(node.isUp).toBe(false);
+    sim.restart('coordinator');
+    expect(node.disk.read('wal')).toEqual(['before']);
+    expect(node.disk.read('meta')).toEqual([]);
+    // The operator's handle is the disk itself: a test may still damage a node that is down.
+    sim.crash('coordinator');
+    node.disk.append('wal', 'planted');
+    expect(node.disk.read('wal')).toEqual(['before', 'planted']);
+  });
+
   it('a slow disk stretches fsync latency', () => {
     const sim = new Simulation({ seed: 2 });
     const node = sim.addNode({ id: 'n', region: 'delhi', fsyncMs: 2, create: (ctx) => ({ ctx, onMessage() {} }) });

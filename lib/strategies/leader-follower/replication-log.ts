@@ -11,7 +11,7 @@
  * The log lives in memory and in the node's simulated disk file "log". Appends are
  * buffered until the node fsyncs; a crash loses what was not yet fsynced.
  */
-import { LimitExceededError, SimDisk } from '../../sim';
+import { Disk, LimitExceededError } from '../../sim';
 import type { KvWriteOperation } from '../../workload';
 
 export interface LogEntry {
@@ -43,12 +43,12 @@ export class ReplicationLog {
   private readonly lsnByWriteId = new Map<string, number>();
 
   private constructor(
-    private readonly disk: SimDisk,
+    private readonly disk: Disk,
     private readonly maxRecords: number,
   ) {}
 
   /** An empty log, or the log a restarted node finds on its disk (checked entry by entry). */
-  static load(disk: SimDisk, maxRecords: number): ReplicationLog {
+  static load(disk: Disk, maxRecords: number): ReplicationLog {
     const log = new ReplicationLog(disk, maxRecords);
     for (const record of disk.read(LOG_FILE)) log.remember(record as LogEntry, 'on replay from disk');
     return log;
