@@ -11,3 +11,4 @@ export * from './open-loop-driver';
 export * from './closed-loop-driver';
 export * from './list-append-history';
 export * from './big-billion-day';
+export * from './flash-sale';
