@@ -125,21 +125,17 @@ export class EscrowWarehouse extends Warehouse {
         const events = this.hold(p.orderId, p.lines, this.config.timing.holdTtlMs);
         this.commit(events, () => this.reply(p.buyer, { type: 'reserved', orderId: p.orderId }));
       } else if (now >= p.deadlineMs) {
-        this.reply(p.buyer, { type: 'refused', orderId: p.orderId, reason: 'rights-timeout' });
+        const asked = p.lines.some((l) => this.outstanding.has(l.sku));
+        this.reply(p.buyer, { type: 'refused', orderId: p.orderId, reason: asked ? 'rights-timeout' : 'no-rights-left' });
       } else still.push(p);
     }
     this.pending = still;
-    const hopeless = new Set<string>();
+    // Ask for what the waiting orders miss. When no peer is believed to have rights to spare, the
+    // orders still wait until their deadline: an advert or a released hold may change that.
     for (const sku of new Set(still.flatMap((p) => p.lines.map((l) => l.sku)))) {
       const need = this.shortfall(sku);
-      if (need > 0 && !this.outstanding.has(sku) && !this.requestRights(sku, need, 'on-demand')) hopeless.add(sku);
+      if (need > 0) this.requestRights(sku, need, 'on-demand');
     }
-    if (hopeless.size === 0) return;
-    this.pending = still.filter((p) => {
-      const blocked = p.lines.some((l) => hopeless.has(l.sku) && this.available(l.sku) < l.units);
-      if (blocked) this.reply(p.buyer, { type: 'refused', orderId: p.orderId, reason: 'no-rights-left' });
-      return !blocked;
-    });
   }
 
   // ------------------------------------------------------------- rights
@@ -243,6 +239,7 @@ export class EscrowWarehouse extends Warehouse {
       case 'rights-advert':
         this.peerRights[from] = message.rights;
         this.peerDemand[from] = message.demand;
+        if (this.pending.length > 0) this.processPending();
         return;
       case 'rights-request':
         return this.onRightsRequest(from, message.sku, message.units, message.demandPerSec, message.kind);
