@@ -1,15 +1,17 @@
 /** Notebook 06, sections 1–4: one sale per strategy and fault, judged by the inventory checker. */
-import { Simulation, checkOneOf, scheduleFaults } from '../../sim';
+import { Simulation, checkNumber, checkOneOf, scheduleFaults } from '../../sim';
 import { percentileOfSorted, sortedCopy } from '../../stats';
 import type { InventoryCheckResult } from '../../check';
-import { INVENTORY_STRATEGIES, InventoryCluster, InventoryStrategy, InventoryTiming, inventoryCluster } from '../../strategies/inventory';
-import { FAULT_NAMES, FaultName, REGIONS, RUN_MS, SEED, faultsFor, saleCatalogue, saleOrders, saleStock } from './scenario';
+import { DEFAULT_TIMING, INVENTORY_STRATEGIES, InventoryCluster, InventoryStrategy, InventoryTiming, inventoryCluster } from '../../strategies/inventory';
+import { BURST, FAULT_NAMES, FaultName, REGIONS, RUN_MS, SALE_DURATION_MS, SEED, UNITS_PER_VARIANT, faultsFor, saleCatalogue, saleOrders, saleStock } from './scenario';
 
 export interface SaleRunOptions {
   strategy: InventoryStrategy;
   fault?: FaultName;
   seed?: number;
   timing?: Partial<InventoryTiming>;
+  /** How long to simulate, ms (default RUN_MS): holds must have time to end before the checker judges. */
+  runMs?: number;
 }
 
 export interface SaleRun {
@@ -30,7 +32,7 @@ export function runSale(options: SaleRunOptions): SaleRun {
   const cluster = inventoryCluster({ sim, strategy, catalogue, stock: saleStock(catalogue), timing: options.timing });
   cluster.place(saleOrders(seed, catalogue));
   scheduleFaults(sim, faultsFor(fault));
-  sim.run(RUN_MS);
+  sim.run(checkNumber('runSale runMs', options.runMs ?? RUN_MS, { min: SALE_DURATION_MS }));
   return { strategy, fault, seed, cluster, result: cluster.check() };
 }
 
@@ -124,4 +126,27 @@ export function sellOutRows(runs: readonly SaleRun[], variants = 8) {
     const s = run.result.sellOut.find((x) => x.sku === sku)!;
     return { sku, run: `${run.strategy} · ${run.fault}`, soldOutSec: s.soldOutAtMs === null ? (RUN_MS / 1000) : +(s.soldOutAtMs / 1000).toFixed(2), soldOut: s.soldOutAtMs !== null };
   }));
+}
+
+/** Orders arriving per second in each region, per binMs (the burst at T0 and its decay). */
+export function arrivalSeries(seed = SEED, binMs = 250) {
+  const orders = saleOrders(seed);
+  const rows: Array<{ timeSec: number; region: string; ordersPerSec: number }> = [];
+  for (let t = 0; t < SALE_DURATION_MS; t += binMs) {
+    for (const region of REGIONS) {
+      const n = orders.filter((o) => o.region === region && o.atMs >= t && o.atMs < t + binMs).length;
+      rows.push({ timeSec: t / 1000, region, ordersPerSec: (n * 1000) / binMs });
+    }
+  }
+  return rows;
+}
+
+/** The scenario in one line, with every number the notebook's prose quotes about it. */
+export function scenarioLine(seed = SEED): string {
+  const catalogue = saleCatalogue();
+  const orders = saleOrders(seed, catalogue);
+  const units = orders.reduce((s, o) => s + o.lines.reduce((a, l) => a + l.units, 0), 0);
+  const stock = saleStock(catalogue);
+  const perRegion = REGIONS.map((r) => `${r} ${Object.values(stock[r]).reduce((a, b) => a + b, 0)}`).join(', ');
+  return `seed ${seed}: ${catalogue.length} variants × ${UNITS_PER_VARIANT} units = ${catalogue.length * UNITS_PER_VARIANT} units (${perRegion}); ${orders.length} orders asking for ${units} units in ${SALE_DURATION_MS / 1000} s, ${orders.filter((o) => o.atMs < 1000).length} of them in the first second; burst ${BURST.peakPerSec} orders/s decaying with a ${BURST.decayMs} ms time constant to ${BURST.basePerSec} orders/s (the episode's 50,000/s scaled down ${Math.round(50_000 / BURST.peakPerSec)}×); ${orders.filter((o) => o.intent === 'abandons').length} carts abandoned; hold TTL ${DEFAULT_TIMING.holdTtlMs} ms, escrow rights timeout ${DEFAULT_TIMING.rightsTimeoutMs} ms; runs last ${RUN_MS / 1000} s.`;
 }

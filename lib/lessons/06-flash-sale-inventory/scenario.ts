@@ -22,6 +22,9 @@ export const SALE_DURATION_MS = 10_000;
 /** The simulation runs this long: the sale, then time for every hold to end. */
 export const RUN_MS = 18_000;
 
+/** The opening burst: orders/s at T0, decay time constant (ms), and the rate it settles to. */
+export const BURST = { peakPerSec: 800, decayMs: 1500, basePerSec: 20 };
+
 export const FAULT_NAMES = ['none', 'partition', 'crash'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -43,5 +46,5 @@ export function saleStock(catalogue: readonly Variant[] = saleCatalogue()): Reco
 }
 
 export function saleOrders(seed = SEED, catalogue: readonly Variant[] = saleCatalogue()): FlashSaleOrder[] {
-  return flashSaleOrders({ seed, catalogue, regions: REGIONS, regionShares: REGION_SHARES, durationMs: SALE_DURATION_MS, peakPerSec: 800, decayMs: 1500, basePerSec: 20 });
+  return flashSaleOrders({ seed, catalogue, regions: REGIONS, regionShares: REGION_SHARES, durationMs: SALE_DURATION_MS, ...BURST });
 }
