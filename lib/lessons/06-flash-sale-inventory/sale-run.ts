@@ -20,6 +20,8 @@ export interface SaleRun {
   seed: number;
   cluster: InventoryCluster;
   result: InventoryCheckResult;
+  /** True when the run used the default timing and length (so saleMatrix may reuse it). */
+  defaultTiming: boolean;
 }
 
 /** One sale: the scenario's catalogue, stock and buyers, one strategy, one fault. */
@@ -33,12 +35,12 @@ export function runSale(options: SaleRunOptions): SaleRun {
   cluster.place(saleOrders(seed, catalogue));
   scheduleFaults(sim, faultsFor(fault));
   sim.run(checkNumber('runSale runMs', options.runMs ?? RUN_MS, { min: SALE_DURATION_MS }));
-  return { strategy, fault, seed, cluster, result: cluster.check() };
+  return { strategy, fault, seed, cluster, result: cluster.check(), defaultTiming: options.timing === undefined && options.runMs === undefined };
 }
 
-/** Every strategy under every fault (9 sales). */
-export function saleMatrix(seed = SEED, strategies: readonly InventoryStrategy[] = INVENTORY_STRATEGIES, faults: readonly FaultName[] = FAULT_NAMES): SaleRun[] {
-  return strategies.flatMap((strategy) => faults.map((fault) => runSale({ strategy, fault, seed })));
+/** Every strategy under every fault (9 sales); runs already made (same seed, default timing) are reused, not repeated. */
+export function saleMatrix(seed = SEED, reuse: readonly SaleRun[] = [], strategies: readonly InventoryStrategy[] = INVENTORY_STRATEGIES, faults: readonly FaultName[] = FAULT_NAMES): SaleRun[] {
+  return strategies.flatMap((strategy) => faults.map((fault) => reuse.find((r) => r.strategy === strategy && r.fault === fault && r.seed === seed && r.defaultTiming) ?? runSale({ strategy, fault, seed })));
 }
 
 /** Time from the buyer's request to "reserved", ms, for accepted orders. */
