@@ -106,6 +106,10 @@ export class EscrowWarehouse extends Warehouse {
     this.processPending();
   }
 
+  protected override isDeciding(orderId: string): boolean {
+    return this.pending.some((p) => p.orderId === orderId);
+  }
+
   /** Units of a sku the waiting orders need beyond the rights held. */
   private shortfall(sku: string): number {
     let wanted = 0;

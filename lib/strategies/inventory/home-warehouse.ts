@@ -72,6 +72,10 @@ export class HomeRegionWarehouse extends Warehouse {
 
   // ---------------------------------------------------- as the buyer's warehouse
 
+  protected override isDeciding(orderId: string): boolean {
+    return this.votes.has(orderId) || this.carts.has(orderId);
+  }
+
   protected onReserve(buyer: string, orderId: string, lines: InventoryLine[]): void {
     const parts: Record<string, InventoryLine[]> = {};
     for (const l of lines) (parts[this.home.homeOf[l.sku]] ??= []).push(l);

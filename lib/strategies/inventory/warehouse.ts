@@ -75,6 +75,8 @@ export abstract class Warehouse implements NodeBehaviour {
     const m = message as InventoryMessage;
     switch (m.type) {
       case 'reserve':
+        // A duplicated request (the network may deliver one twice) must not take a second hold.
+        if (this.holds.has(m.orderId) || this.ended.has(m.orderId) || this.isDeciding(m.orderId)) return;
         return this.onReserve(from, m.orderId, m.lines);
       case 'confirm':
         return this.onConfirm(from, m.orderId);
@@ -83,6 +85,11 @@ export abstract class Warehouse implements NodeBehaviour {
       default:
         return this.onPeerMessage(from, m);
     }
+  }
+
+  /** True while a reservation for orderId is being decided (waiting for votes or rights). */
+  protected isDeciding(_orderId: string): boolean {
+    return false;
   }
 
   protected abstract onReserve(buyer: string, orderId: string, lines: InventoryLine[]): void;
