@@ -6,3 +6,4 @@
 export * from './scenario';
 export * from './sale-run';
 export * from './findings';
+export * from './postgres-race';
