@@ -132,6 +132,47 @@ describe('holds, carts and crashes', () => {
   });
 });
 
+describe('home region across two homes', () => {
+  it('a partition between the payment and one home breaks the cart, and the checker says so', () => {
+    // M's home is Mumbai, L's is Delhi. The cart is reserved at 100 ms, paid at ~500 ms; Delhi is
+    // cut off from 300 ms until after its hold expires (4 s TTL + 1 s grace).
+    const orders = [buy('cart', 100, 'mumbai', [[M, 1], [L, 1]], 'pays', 400)];
+    const cut = { kind: 'partition' as const, sideA: ['wh-mumbai'], sideB: ['wh-delhi'], atMs: 300, healAtMs: 6000 };
+    const { result, cluster } = run('home-region', { mumbai: { [M]: 1, [L]: 1 }, delhi: { [M]: 0, [L]: 0 } }, orders, [cut]);
+    expect([cluster.homeOf[M], cluster.homeOf[L]]).toEqual(['mumbai', 'delhi']);
+    // The buyer's three payment attempts (1.5 s apart) all end before the heal: it never hears.
+    expect(cluster.log.orders[0]).toMatchObject({ reserve: 'reserved', payment: 'unknown' });
+    expect(result.nonAtomicCarts).toEqual([{ orderId: 'cart', detail: `partly sold: ${M} 1/1, ${L} 0/1` }]);
+    expect(result.verdict).toBe('violated');
+  });
+
+  it('without the partition the same cart is sold whole', () => {
+    const orders = [buy('cart', 100, 'mumbai', [[M, 1], [L, 1]], 'pays', 400)];
+    const { result, cluster } = run('home-region', { mumbai: { [M]: 1, [L]: 1 }, delhi: { [M]: 0, [L]: 0 } }, orders);
+    expect(cluster.log.orders[0]).toMatchObject({ reserve: 'reserved', payment: 'confirmed' });
+    expect(result.verdict).toBe('holds');
+    expect(result.unitsSold).toBe(2);
+  });
+});
+
+describe('determinism', () => {
+  it.each(['home-region', 'crdt', 'escrow'] as const)('%s: the same seed gives the same sale, event for event', (strategy) => {
+    const regions = ['mumbai', 'delhi', 'bangalore'];
+    const cat = flashSaleCatalogue({ styles: 2 });
+    const once = () => {
+      const sim = new Simulation({ seed: 11 });
+      const cluster = inventoryCluster({ sim, strategy, catalogue: cat, stock: splitStock(cat, regions, 5) });
+      cluster.place(flashSaleOrders({ seed: 11, catalogue: cat, regions, durationMs: 2000, peakPerSec: 150 }));
+      scheduleFaults(sim, [{ kind: 'partition', sideA: ['wh-mumbai'], sideB: ['wh-delhi', 'wh-bangalore'], atMs: 200, healAtMs: 1500 }]);
+      sim.run(9000);
+      return cluster.log;
+    };
+    const a = once();
+    expect(a.stockEvents.length).toBeGreaterThan(20);
+    expect(once()).toEqual(a);
+  });
+});
+
 describe('options', () => {
   it('rejects a bad strategy, unknown skus, a single region and bad timing precisely', () => {
     const sim = new Simulation({ seed: 1 });
