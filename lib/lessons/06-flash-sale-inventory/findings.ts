@@ -1,7 +1,7 @@
 /** Notebook 06: the sentences the notebook prints, generated from the runs so every number is measured. */
 import { REGIONS } from './scenario';
 import { SaleRun, medianSellOutSec, reserveLatenciesMs } from './sale-run';
-import { percentileOfSorted, sortedCopy } from '../../stats';
+import { percentileOfSorted, sortedCopy } from '../../stats/percentiles';
 
 const p = (values: number[], q: number) => (values.length === 0 ? NaN : +percentileOfSorted(sortedCopy(values), q).toFixed(1));
 

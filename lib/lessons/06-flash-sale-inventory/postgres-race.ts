@@ -1,5 +1,7 @@
 /** Notebook 06, section 6: the same race on one real PostgreSQL server (lib/postgres/stock-race.ts). */
-import { LocalPgCluster, STOCK_RACE_APPROACHES, StockRaceResult, postgresAvailability, runStockRace, stockRaceRows } from '../../postgres';
+import { STOCK_RACE_APPROACHES, StockRaceResult, runStockRace, stockRaceRows } from '../../postgres/stock-race';
+import { LocalPgCluster } from '../../postgres/local-cluster';
+import { postgresAvailability } from '../../postgres/binaries';
 
 export interface PostgresRace {
   results: StockRaceResult[];

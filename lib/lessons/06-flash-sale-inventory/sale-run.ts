@@ -1,7 +1,7 @@
 /** Notebook 06, sections 1–4: one sale per strategy and fault, judged by the inventory checker. */
 import { Simulation, checkNumber, checkOneOf, scheduleFaults } from '../../sim';
-import { percentileOfSorted, sortedCopy } from '../../stats';
-import type { InventoryCheckResult } from '../../check';
+import { percentileOfSorted, sortedCopy } from '../../stats/percentiles';
+import type { InventoryCheckResult } from '../../check/inventory-check';
 import { DEFAULT_TIMING, INVENTORY_STRATEGIES, InventoryCluster, InventoryStrategy, InventoryTiming, inventoryCluster } from '../../strategies/inventory';
 import { BURST, FAULT_NAMES, FaultName, REGIONS, RUN_MS, SALE_DURATION_MS, SEED, UNITS_PER_VARIANT, faultsFor, saleCatalogue, saleOrders, saleStock } from './scenario';
 

@@ -10,7 +10,7 @@
  * flash sale.
  */
 import type { FaultSpec } from '../../sim';
-import { FlashSaleOrder, Variant, flashSaleCatalogue, flashSaleOrders } from '../../workload';
+import { FlashSaleOrder, Variant, flashSaleCatalogue, flashSaleOrders } from '../../workload/flash-sale';
 import { splitStock } from '../../strategies/inventory';
 
 export const SEED = 6;

@@ -6,7 +6,7 @@
  */
 import type { NodeBehaviour, NodeContext } from '../../sim';
 import type { InventoryOrderRecord } from '../../check/inventory-check';
-import type { FlashSaleOrder } from '../../workload';
+import type { FlashSaleOrder } from '../../workload/flash-sale';
 import type { InventoryLog } from './inventory-log';
 import type { WarehouseReply } from './messages';
 import type { InventoryTiming } from './timing';

@@ -9,7 +9,7 @@
  */
 import { NodeHandle, OptionError, Simulation, checkOneOf } from '../../sim';
 import type { NodeContext } from '../../sim';
-import type { FlashSaleOrder, Variant } from '../../workload';
+import type { FlashSaleOrder, Variant } from '../../workload/flash-sale';
 import { checkInventory, InventoryCheckResult } from '../../check/inventory-check';
 import { BuyerClient } from './buyer-client';
 import { CrdtWarehouse } from './crdt-warehouse';

@@ -4,7 +4,7 @@
  * counters; replicas converge, and nothing stops two warehouses from selling the same last unit
  * before they hear of each other. That is the oversell this lesson starts from.
  */
-import { PNCounter, PNCounterState } from '../../crdt';
+import { PNCounter, PNCounterState } from '../../crdt/pn-counter';
 import type { NodeContext } from '../../sim';
 import type { InventoryLine } from '../../check/inventory-check';
 import type { InventoryMessage } from './messages';

@@ -1,5 +1,5 @@
 /** Every message of the inventory strategies: buyer ↔ warehouse, home-region votes, CRDT gossip, escrow rights. */
-import type { PNCounterState } from '../../crdt';
+import type { PNCounterState } from '../../crdt/pn-counter';
 import type { InventoryLine } from '../../check/inventory-check';
 
 export type BuyerMessage =
