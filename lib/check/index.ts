@@ -63,6 +63,8 @@ export { parseJepsenEdn, looksLikeJepsenEdn } from './parse-jepsen-edn';
 export type { EdnHistory } from './parse-jepsen-edn';
 export { checkStockInvariant } from './stock-invariant';
 export type { StockSale, StockInvariantResult, StockInvariantViolation } from './stock-invariant';
+export { checkInventory } from './inventory-check';
+export type { InventoryCheckInput, InventoryCheckResult, InventoryLine, InventoryOrderRecord, NonAtomicCart, PaymentOutcome, ReserveOutcome, SellOut, StockEvent, StockEventKind, UndersoldOrder, UnresolvedHold } from './inventory-check';
 export { checkLedger, ACCOUNT_PREFIX, TRANSFER_PREFIX } from './ledger-check';
 export type { LedgerCheckInput, LedgerCheckResult, TransferRecord } from './ledger-check';
 export { checkAtomicity } from './atomicity-check';

@@ -17,3 +17,4 @@ export * from './simulator-prediction';
 export * from './list-append-history';
 export * from './add-standby';
 export * from './provisioning-calibration';
+export * from './stock-race';
