@@ -9,3 +9,4 @@ export * from './eventual';
 export * from './banking';
 export * from './two-phase-commit';
 export * from './autoscaling';
+export * from './data-sync';
