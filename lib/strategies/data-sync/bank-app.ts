@@ -39,6 +39,11 @@ export interface BankAppOptions {
   publishTimeoutMs: number;
   /** Dual write: resends before the application gives an event up. */
   publishRetries: number;
+  /**
+   * Dual write: the producer buffers a record this long before sending it (Kafka's linger.ms),
+   * so a crash in that window loses it.
+   */
+  lingerMs: number;
   relayEveryMs: number;
   batchMax: number;
 }
@@ -134,7 +139,7 @@ export function bankAppNode(ctx: NodeContext, options: BankAppOptions, stats: Ba
         }
         stats.committed++;
         stats.commitAtMs.set(event.id, ctx.simTimeMs());
-        if (options.capture === 'dual-write' && options.dualWriteOrder === 'commit-then-publish') publishNow(event);
+        if (options.capture === 'dual-write' && options.dualWriteOrder === 'commit-then-publish') ctx.setTimer(options.lingerMs, () => publishNow(event));
       });
     } catch (error) {
       if (error instanceof TransactionAbortedError) {

@@ -124,8 +124,10 @@ export function consumerNode(ctx: NodeContext, options: ConsumerNodeOptions): Co
     if (next !== null && next.some((offset, p) => offset > committed[p])) {
       ctx.send(options.broker, { type: 'commit-offsets', reqId: ++commitReq, group: options.group, offsets: next.slice() } satisfies LogMessage);
       const sent = next.slice();
-      // Trust the commit once acknowledged; until then the broker's view is what counts.
+      // Trust the commit once acknowledged; until then the broker's view is what counts. While
+      // the broker is down, unanswered commits pile up: keep only the latest few.
       pendingCommits.set(commitReq, sent);
+      if (pendingCommits.size > 16) pendingCommits.delete(pendingCommits.keys().next().value as number);
     }
     ctx.setTimer(options.commitEveryMs, commitOffsets);
   }

@@ -41,6 +41,8 @@ export interface DataSyncPipelineOptions {
   publishTimeoutMs?: number;
   /** Dual write: resends before giving up. Default 2. */
   publishRetries?: number;
+  /** Dual write: producer buffering before a send (linger.ms). Default 5 ms. */
+  lingerMs?: number;
   /** Outbox relay / CDC poll interval. Default 5 ms. */
   relayEveryMs?: number;
   batchMax?: number;
@@ -50,7 +52,7 @@ export interface DataSyncPipelineOptions {
   log?: PartitionedLogOptions;
 }
 
-const OPTION_KEYS = ['seed', 'capture', 'dualWriteOrder', 'consumers', 'accounts', 'updateEveryMs', 'workloadEndMs', 'rollbackFraction', 'publishTimeoutMs', 'publishRetries', 'relayEveryMs', 'batchMax', 'commitEveryMs', 'pollEveryMs', 'log'];
+const OPTION_KEYS = ['seed', 'capture', 'dualWriteOrder', 'consumers', 'accounts', 'updateEveryMs', 'workloadEndMs', 'rollbackFraction', 'publishTimeoutMs', 'publishRetries', 'lingerMs', 'relayEveryMs', 'batchMax', 'commitEveryMs', 'pollEveryMs', 'log'];
 
 export const BANK_NODE = 'core-bank';
 export const BROKER_NODE = 'log-broker';
@@ -98,6 +100,7 @@ export function dataSyncPipeline(options: DataSyncPipelineOptions): DataSyncPipe
     rollbackFraction: checkNumber('rollbackFraction', options.rollbackFraction ?? 0.1, { min: 0, max: 1 }),
     publishTimeoutMs: checkNumber('publishTimeoutMs', options.publishTimeoutMs ?? 100, { min: 1 }),
     publishRetries: checkNumber('publishRetries', options.publishRetries ?? 2, { integer: true, min: 0 }),
+    lingerMs: checkNumber('lingerMs', options.lingerMs ?? 5, { min: 0 }),
     relayEveryMs: checkNumber('relayEveryMs', options.relayEveryMs ?? 5, { min: 0.1 }),
     batchMax: checkNumber('batchMax', options.batchMax ?? 50, { integer: true, min: 1 }),
     commitEveryMs: checkNumber('commitEveryMs', options.commitEveryMs ?? 100, { min: 1 }),
