@@ -14,3 +14,5 @@ export * from './outbox-relay';
 export * from './consumer';
 export * from './bank-app';
 export * from './pipeline';
+export * from './event-store';
+export * from './account-events';
