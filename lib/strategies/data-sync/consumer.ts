@@ -59,11 +59,19 @@ export interface ConsumerBehaviour extends NodeBehaviour {
   committedToBroker(): number[];
 }
 
-const STATE_FILE = 'consumer-state';
+// Rows and dedupe positions are rewritten per batch; effects are appended (the ledger only grows).
+// One fsync covers both files, so a crash keeps both or neither of a batch's writes.
+const ROWS_FILE = 'consumer-rows';
+const EFFECTS_FILE = 'consumer-effects';
+
+function loadState(ctx: NodeContext): ConsumerState {
+  const stored = ctx.disk.get<Pick<ConsumerState, 'rows' | 'positions'>>(ROWS_FILE) ?? { rows: {}, positions: {} };
+  return { rows: stored.rows, positions: stored.positions, applied: ctx.disk.read(EFFECTS_FILE) as AppliedEffect[] };
+}
 
 export function consumerNode(ctx: NodeContext, options: ConsumerNodeOptions): ConsumerBehaviour {
-  const stored = ctx.disk.get<ConsumerState>(STATE_FILE);
-  const state: ConsumerState = stored ?? { rows: {}, positions: {}, applied: [] };
+  const state = loadState(ctx);
+  let effectsWritten = state.applied.length;
   let next: number[] | null = null;
   let committed: number[] = new Array(options.partitions).fill(0);
   const inFlight: Array<number | null> = new Array(options.partitions).fill(null);
@@ -112,7 +120,8 @@ export function consumerNode(ctx: NodeContext, options: ConsumerNodeOptions): Co
     for (const record of message.records) apply(record);
     const end = message.offset + message.records.length;
     inFlight[p] = -1; // waiting for our own fsync; no second fetch meanwhile
-    ctx.disk.put(STATE_FILE, state);
+    ctx.disk.put(ROWS_FILE, { rows: state.rows, positions: state.positions });
+    for (; effectsWritten < state.applied.length; effectsWritten++) ctx.disk.append(EFFECTS_FILE, state.applied[effectsWritten]);
     ctx.fsync(() => {
       (next as number[])[p] = end;
       inFlight[p] = null;
@@ -152,7 +161,7 @@ export function consumerNode(ctx: NodeContext, options: ConsumerNodeOptions): Co
         if (sent) committed = committed.map((c, p) => Math.max(c, sent[p]));
       }
     },
-    durableState: () => ctx.disk.get<ConsumerState>(STATE_FILE) ?? { rows: {}, positions: {}, applied: [] },
+    durableState: () => loadState(ctx),
     positions: () => (next === null ? null : next.slice()),
     committedToBroker: () => committed.slice(),
   };

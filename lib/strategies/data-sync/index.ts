@@ -16,3 +16,4 @@ export * from './bank-app';
 export * from './pipeline';
 export * from './event-store';
 export * from './account-events';
+export * from './fault-schedule';
