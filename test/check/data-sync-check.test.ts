@@ -64,6 +64,13 @@ describe('checkDataSync', () => {
     expect(result.first).toMatchObject({ kind: 'duplicate', appliedIndex: 2 });
   });
 
+  it('reports a redelivered old change once, as a duplicate, not also as a reordering', () => {
+    const result = checkDataSync({ ...clean(), applied: [a1, b1, a2, a1].map(effect), downstreamRows: { 'accounts/001': a1.value, 'accounts/002': b1.value } });
+    expect(result.counts.duplicate).toBe(1);
+    expect(result.counts['out-of-order']).toBe(0);
+    expect(result.counts.diverged).toBe(1);
+  });
+
   it('flags an older version applied after a newer one of the same key, and the divergence it leaves', () => {
     const h = { ...clean(), applied: [b1, a2, a1].map(effect), downstreamRows: { 'accounts/001': a1.value, 'accounts/002': b1.value } };
     const result = checkDataSync(h);
