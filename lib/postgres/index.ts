@@ -17,3 +17,5 @@ export * from './simulator-prediction';
 export * from './list-append-history';
 export * from './add-standby';
 export * from './provisioning-calibration';
+export * from './logical-cdc';
+export * from './cdc-experiment';
