@@ -51,7 +51,7 @@ export interface PgCdcResult {
   /** Retained WAL per slot after each round of writes + CHECKPOINT. */
   walGrowth: Array<{ round: number; walWrittenBytes: number; slot: string; retainedWalBytes: number }>;
   /** The abandoned slot after max_slot_wal_keep_size and a checkpoint. */
-  afterLimit: { maxSlotWalKeepSize: string; walStatus: string | null; retainedWalBytes: number };
+  afterLimit: { maxSlotWalKeepSize: string; retainedBeforeCheckpointBytes: number; walStatus: string | null; retainedWalBytes: number };
   slotsLeftAfterDrop: number;
   durationMs: number;
 }
@@ -192,9 +192,10 @@ export async function runPgCdc(options: PgCdcOptions = {}): Promise<PgCdcResult>
     await admin.query('SELECT pg_reload_conf()');
     await admin.query(`INSERT INTO wal_filler SELECT g, repeat('x', 200) FROM generate_series(1, 15000) g`);
     await admin.query('SELECT pg_switch_wal()');
+    const before = (await readSlots(admin)).find((s) => s.slot === ABANDONED_SLOT) as SlotRow;
     await admin.query('CHECKPOINT');
     const abandoned = (await readSlots(admin)).find((s) => s.slot === ABANDONED_SLOT) as SlotRow;
-    const afterLimit = { maxSlotWalKeepSize: limit, walStatus: abandoned.walStatus, retainedWalBytes: abandoned.retainedWalBytes };
+    const afterLimit = { maxSlotWalKeepSize: limit, retainedBeforeCheckpointBytes: before.retainedWalBytes, walStatus: abandoned.walStatus, retainedWalBytes: abandoned.retainedWalBytes };
     await admin.query('ALTER SYSTEM RESET max_slot_wal_keep_size');
     await admin.query('ALTER SYSTEM RESET wal_keep_size');
     await admin.query('SELECT pg_reload_conf()');

@@ -7,3 +7,4 @@ export * from './scenario';
 export * from './dual-writes';
 export * from './fixes';
 export * from './event-sourcing';
+export * from './real-postgres';

@@ -10,7 +10,7 @@
 export const SEED = 8;
 
 /** Seeds per sweep: enough for a general claim, small enough for a notebook under 30 s. */
-export const SWEEP_SEEDS = 100;
+export const SWEEP_SEEDS = 50;
 
 export const CAPTURE_LABELS = {
   'dual-write': 'dual write (commit, then publish)',
