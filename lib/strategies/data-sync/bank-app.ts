@@ -88,6 +88,9 @@ export function bankAppNode(ctx: NodeContext, options: BankAppOptions, stats: Ba
   const relay = options.capture === 'outbox' ? new OutboxRelay(ctx, db, producer, options.relayEveryMs, options.batchMax, stats.relay) : null;
   const cdc = options.capture === 'cdc' ? new CdcConnector(ctx, db, producer, options.relayEveryMs, options.batchMax, stats.cdc) : null;
 
+  /** Dual-write events in the producer's buffer, not yet sent. */
+  let lingering = 0;
+
   function publishNow(event: SyncEvent): void {
     producer.send({
       records: [{ key: event.key, value: event as unknown as JsonValue }],
@@ -139,7 +142,13 @@ export function bankAppNode(ctx: NodeContext, options: BankAppOptions, stats: Ba
         }
         stats.committed++;
         stats.commitAtMs.set(event.id, ctx.simTimeMs());
-        if (options.capture === 'dual-write' && options.dualWriteOrder === 'commit-then-publish') ctx.setTimer(options.lingerMs, () => publishNow(event));
+        if (options.capture === 'dual-write' && options.dualWriteOrder === 'commit-then-publish') {
+          lingering++;
+          ctx.setTimer(options.lingerMs, () => {
+            lingering--;
+            publishNow(event);
+          });
+        }
       });
     } catch (error) {
       if (error instanceof TransactionAbortedError) {
@@ -163,7 +172,7 @@ export function bankAppNode(ctx: NodeContext, options: BankAppOptions, stats: Ba
       if (isLogMessage(message) && message.type === 'produce-ack') producer.onAck(message);
     },
     captureIdle() {
-      if (!db.isReady || db.activeTransactionCount() > 0 || producer.pendingCount > 0) return false;
+      if (!db.isReady || db.activeTransactionCount() > 0 || producer.pendingCount > 0 || lingering > 0) return false;
       if (relay) return relay.idle && relay.backlog() === 0;
       if (cdc) return cdc.idle;
       return true;
