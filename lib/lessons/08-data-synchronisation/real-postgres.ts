@@ -4,7 +4,9 @@
  * lag while streaming, and the WAL an abandoned slot makes the primary keep. Skips, with the
  * install command, where the PostgreSQL server binaries are missing.
  */
-import { PgCdcResult, postgresAvailability, runPgCdc } from '../../postgres';
+// Deep imports, not lib/postgres's index: the notebook's kernel compiles only what a cell reaches.
+import { postgresAvailability } from '../../postgres/binaries';
+import { PgCdcResult, runPgCdc } from '../../postgres/cdc-experiment';
 import { SEED } from './scenario';
 
 export async function cdcOnPostgres(options: { transactions?: number; walRounds?: number } = {}): Promise<PgCdcResult | { skipped: string }> {
