@@ -41,6 +41,11 @@ export interface ConsumerNodeOptions {
   broker: string;
   group: string;
   partitions: number;
+  /**
+   * The partitions this member of its group reads (static assignment: member k of m reads the
+   * partitions p with p mod m = k). Default: all of them, a group of one.
+   */
+  assigned?: readonly number[];
   idempotent: boolean;
   pollEveryMs: number;
   commitEveryMs: number;
@@ -57,6 +62,8 @@ export interface ConsumerBehaviour extends NodeBehaviour {
   /** Next offset per partition whose effects are durable here; null before joining. */
   positions(): number[] | null;
   committedToBroker(): number[];
+  /** The partitions this member reads. */
+  readonly assigned: readonly number[];
 }
 
 // Rows and dedupe positions are rewritten per batch; effects are appended (the ledger only grows).
@@ -75,6 +82,7 @@ export function consumerNode(ctx: NodeContext, options: ConsumerNodeOptions): Co
   let next: number[] | null = null;
   let committed: number[] = new Array(options.partitions).fill(0);
   const inFlight: Array<number | null> = new Array(options.partitions).fill(null);
+  const assigned = options.assigned ?? Array.from({ length: options.partitions }, (_, p) => p);
   let fetchToken = 0;
   let commitReq = 0;
 
@@ -152,7 +160,7 @@ export function consumerNode(ctx: NodeContext, options: ConsumerNodeOptions): Co
       if (message.type === 'joined' && next === null && message.group === options.group) {
         next = message.offsets.slice();
         committed = message.offsets.slice();
-        for (let p = 0; p < options.partitions; p++) fetch(p);
+        for (const p of assigned) fetch(p);
       } else if (message.type === 'fetch-reply') {
         onFetchReply(message);
       } else if (message.type === 'offsets-committed') {
@@ -164,5 +172,6 @@ export function consumerNode(ctx: NodeContext, options: ConsumerNodeOptions): Co
     durableState: () => loadState(ctx),
     positions: () => (next === null ? null : next.slice()),
     committedToBroker: () => committed.slice(),
+    assigned,
   };
 }

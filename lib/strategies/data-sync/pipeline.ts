@@ -81,8 +81,13 @@ export interface DataSyncPipeline {
   healAndDrain(maxMs?: number): number;
   /** Upstream truth decoded from the bank's durable WAL: committed changes in commit order, rolled-back writes. */
   upstream(): { committed: SyncChange[]; rolledBack: SyncChange[]; rows: Record<string, JsonValue | null> };
-  history(consumerId?: string): DataSyncHistory;
-  check(consumerId?: string): DataSyncCheckResult;
+  /**
+   * The checker's input for one consumer, or for a whole consumer group ({ group }): the effects
+   * and rows of all its members together (each key is read by one member, so per-key order holds
+   * within that member's effects).
+   */
+  history(consumer?: string | { group: string }): DataSyncHistory;
+  check(consumer?: string | { group: string }): DataSyncCheckResult;
 }
 
 const MAX_DELIVERIES = 1_000_000;
@@ -127,6 +132,19 @@ export function dataSyncPipeline(options: DataSyncPipelineOptions): DataSyncPipe
     create: (ctx) => bankAppNode(ctx, { broker: BROKER_NODE, ...resolved }, bankStats),
   });
   const broker = sim.addNode<LogBrokerBehaviour>({ id: BROKER_NODE, region: 'hyderabad', fsyncMs: 2, create: (ctx) => logBrokerNode(ctx, logOptions) });
+  // Static partition assignment inside each group: member k of m reads partitions p ≡ k (mod m).
+  const groupOf = (spec: ConsumerSpec) => spec.group ?? spec.id;
+  const membersOf = (group: string) => resolved.consumers.filter((c) => groupOf(c) === group);
+  for (const spec of resolved.consumers) {
+    if (membersOf(groupOf(spec)).length > logOptions.partitions) {
+      throw new OptionError(`consumers: group ${JSON.stringify(groupOf(spec))} has ${membersOf(groupOf(spec)).length} members for ${logOptions.partitions} partitions; allowed: at most one member per partition`);
+    }
+  }
+  const assignmentOf = (spec: ConsumerSpec) => {
+    const members = membersOf(groupOf(spec));
+    const k = members.indexOf(spec);
+    return Array.from({ length: logOptions.partitions }, (_, p) => p).filter((p) => p % members.length === k);
+  };
   const consumers = new Map(
     resolved.consumers.map((spec) => [
       spec.id,
@@ -137,8 +155,9 @@ export function dataSyncPipeline(options: DataSyncPipelineOptions): DataSyncPipe
         create: (ctx) =>
           consumerNode(ctx, {
             broker: BROKER_NODE,
-            group: spec.group ?? spec.id,
+            group: groupOf(spec),
             partitions: logOptions.partitions,
+            assigned: assignmentOf(spec),
             idempotent: spec.idempotent,
             pollEveryMs: resolved.pollEveryMs,
             commitEveryMs: resolved.commitEveryMs,
@@ -200,7 +219,7 @@ export function dataSyncPipeline(options: DataSyncPipelineOptions): DataSyncPipe
       const ends = k.endOffsets();
       for (const handle of consumers.values()) {
         const positions = handle.behaviour?.positions();
-        if (!positions || positions.some((p, i) => p < ends[i])) return false;
+        if (!positions || handle.behaviour!.assigned.some((p) => positions[p] < ends[p])) return false;
       }
       return true;
     },
@@ -215,21 +234,23 @@ export function dataSyncPipeline(options: DataSyncPipelineOptions): DataSyncPipe
       return sim.nowMs() - start;
     },
     upstream,
-    history(consumerId = resolved.consumers[0].id) {
-      const c = consumerHandle(consumerId).behaviour;
-      if (!c) throw new OptionError(`dataSyncPipeline: consumer ${consumerId} is down; restart it (or healAndDrain) first`);
+    history(consumer = resolved.consumers[0].id) {
+      const ids = typeof consumer === 'string' ? [consumer] : membersOf(consumer.group).map((c) => c.id);
+      if (ids.length === 0) throw new OptionError(`history: group ${JSON.stringify((consumer as { group: string }).group)} has no members; groups: ${[...new Set(resolved.consumers.map(groupOf))].join(', ')}`);
       const up = upstream();
-      const state = c.durableState();
-      return {
-        committed: up.committed,
-        rolledBack: up.rolledBack,
-        applied: state.applied.map((e) => ({ eventId: e.eventId, key: e.key, version: e.version, value: e.value })),
-        upstreamRows: up.rows,
-        downstreamRows: Object.fromEntries(Object.entries(state.rows).filter(([, v]) => v !== null)),
-      };
+      const applied: DataSyncHistory['applied'][number][] = [];
+      const rows: Record<string, JsonValue | null> = {};
+      for (const id of ids) {
+        const c = consumerHandle(id).behaviour;
+        if (!c) throw new OptionError(`dataSyncPipeline: consumer ${id} is down; restart it (or healAndDrain) first`);
+        const state = c.durableState();
+        applied.push(...state.applied.map((e) => ({ eventId: e.eventId, key: e.key, version: e.version, value: e.value })));
+        for (const [key, value] of Object.entries(state.rows)) if (value !== null) rows[key] = value;
+      }
+      return { committed: up.committed, rolledBack: up.rolledBack, applied, upstreamRows: up.rows, downstreamRows: rows };
     },
-    check(consumerId) {
-      return checkDataSync(pipeline.history(consumerId));
+    check(consumer) {
+      return checkDataSync(pipeline.history(consumer));
     },
   };
   return pipeline;

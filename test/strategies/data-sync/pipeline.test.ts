@@ -3,7 +3,7 @@
 // the outbox and CDC survive the same crashes with duplicates only, which an idempotent consumer
 // absorbs; and the pipeline's options are checked precisely.
 import { describe, expect, it } from 'vitest';
-import { BANK_NODE, BROKER_NODE, dataSyncPipeline } from '../../../lib/strategies/data-sync';
+import { BANK_NODE, BROKER_NODE, dataSyncPipeline, partitionOf } from '../../../lib/strategies/data-sync';
 
 /** Bank crash at 600 ms, broker down 1000–1300 ms, consumer crash at 1500 ms; then heal and drain. */
 function faulty(capture: 'dual-write' | 'outbox' | 'cdc', idempotent: boolean, extra: object = {}) {
@@ -97,6 +97,31 @@ describe('data-sync pipeline', () => {
     const byKey = new Map<string, number[]>();
     for (const e of events) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e.commitLsn as number]);
     for (const lsns of byKey.values()) expect(lsns).toEqual([...lsns].sort((a, b) => a - b));
+  });
+
+  it('a group of two members splits the partitions; after one member crashes the group as a whole still applies every change once', () => {
+    const p = dataSyncPipeline({
+      seed: 15,
+      capture: 'cdc',
+      consumers: [{ id: 'fraud-a', group: 'fraud', idempotent: true }, { id: 'fraud-b', group: 'fraud', idempotent: true }, { id: 'search', idempotent: true }],
+    });
+    p.run(700);
+    p.sim.crash('fraud-b');
+    p.run(900);
+    p.sim.restart('fraud-b');
+    p.healAndDrain();
+    const a = p.consumer('fraud-a')!;
+    const b = p.consumer('fraud-b')!;
+    expect([a.assigned, b.assigned]).toEqual([[0, 2], [1, 3]]);
+    for (const member of [a, b]) {
+      for (const e of member.durableState().applied) expect(member.assigned).toContain(partitionOf(e.key, 4));
+      expect(member.durableState().applied.length).toBeGreaterThan(0);
+    }
+    const group = p.check({ group: 'fraud' });
+    expect(group.ok, group.first?.message).toBe(true);
+    expect(p.check('fraud-a').counts.lost).toBeGreaterThan(0); // one member alone has only its share
+    expect(p.check('search').ok).toBe(true);
+    expect(() => dataSyncPipeline({ seed: 1, capture: 'cdc', log: { partitions: 1 }, consumers: [{ id: 'x', group: 'g', idempotent: true }, { id: 'y', group: 'g', idempotent: true }] })).toThrow(/2 members for 1 partitions/);
   });
 
   it('the same seed gives the same run', () => {
