@@ -36,6 +36,8 @@ export interface BankAppOptions {
   workloadEndMs: number;
   /** Fraction of updates the application rolls back. */
   rollbackFraction: number;
+  /** Fraction of updates that are transfers: two rows in one transaction. */
+  transferFraction: number;
   publishTimeoutMs: number;
   /** Dual write: resends before the application gives an event up. */
   publishRetries: number;
@@ -105,31 +107,40 @@ export function bankAppNode(ctx: NodeContext, options: BankAppOptions, stats: Ba
     ctx.setTimer(ctx.random.exponential(options.updateEveryMs), update);
     if (!db.isReady) return;
     stats.updatesStarted++;
-    const key = syncAccountKey(ctx.random.int(1, options.accounts));
+    // A deposit or withdrawal changes one row; a transfer changes two in one transaction.
+    const first = ctx.random.int(1, options.accounts);
+    const transfer = options.accounts > 1 && ctx.random.chance(options.transferFraction);
     const amount = ctx.random.int(-500, 1000) * 100;
+    const legs: Array<{ key: string; amount: number }> = [{ key: syncAccountKey(first), amount }];
+    if (transfer) {
+      const second = 1 + ((first + ctx.random.int(0, options.accounts - 2)) % options.accounts);
+      legs[0].amount = -Math.abs(amount);
+      legs.push({ key: syncAccountKey(second), amount: Math.abs(amount) });
+    }
     const rollback = ctx.random.chance(options.rollbackFraction);
-    let tx;
     try {
-      tx = db.begin();
-      const before = (db.readTx(tx, key) as unknown as AccountRow | undefined) ?? null;
-      const after: AccountRow = { balancePaise: (before?.balancePaise ?? 0) + amount, v: (before?.v ?? 0) + 1 };
-      db.writeTx(tx, key, after as unknown as JsonValue);
-      const event: SyncEvent = {
-        id: eventId(key, after.v),
-        capture: options.capture,
-        table: 'accounts',
-        key,
-        version: after.v,
-        position: after.v,
-        before: before as unknown as JsonValue,
-        after: after as unknown as JsonValue,
-        txId: tx.id,
-        commitLsn: null,
-        lsn: null,
-        txChangeCount: null,
-      };
-      if (options.capture === 'outbox') db.writeTx(tx, outboxKey(tx.id, 0), event as unknown as JsonValue);
-      if (options.capture === 'dual-write' && options.dualWriteOrder === 'publish-then-commit') publishNow(event);
+      const tx = db.begin();
+      const events: SyncEvent[] = legs.map(({ key, amount: delta }) => {
+        const before = (db.readTx(tx, key) as unknown as AccountRow | undefined) ?? null;
+        const after: AccountRow = { balancePaise: (before?.balancePaise ?? 0) + delta, v: (before?.v ?? 0) + 1 };
+        db.writeTx(tx, key, after as unknown as JsonValue);
+        return {
+          id: eventId(key, after.v),
+          capture: options.capture,
+          table: 'accounts',
+          key,
+          version: after.v,
+          position: after.v,
+          before: before as unknown as JsonValue,
+          after: after as unknown as JsonValue,
+          txId: tx.id,
+          commitLsn: null,
+          lsn: null,
+          txChangeCount: legs.length,
+        };
+      });
+      if (options.capture === 'outbox') events.forEach((event, i) => db.writeTx(tx, outboxKey(tx.id, i), event as unknown as JsonValue));
+      if (options.capture === 'dual-write' && options.dualWriteOrder === 'publish-then-commit') events.forEach(publishNow);
       if (rollback) {
         db.abort(tx);
         stats.rolledBack++;
@@ -141,12 +152,12 @@ export function bankAppNode(ctx: NodeContext, options: BankAppOptions, stats: Ba
           return;
         }
         stats.committed++;
-        stats.commitAtMs.set(event.id, ctx.simTimeMs());
+        for (const event of events) stats.commitAtMs.set(event.id, ctx.simTimeMs());
         if (options.capture === 'dual-write' && options.dualWriteOrder === 'commit-then-publish') {
           lingering++;
           ctx.setTimer(options.lingerMs, () => {
             lingering--;
-            publishNow(event);
+            events.forEach(publishNow);
           });
         }
       });

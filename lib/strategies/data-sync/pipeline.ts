@@ -37,6 +37,8 @@ export interface DataSyncPipelineOptions {
   workloadEndMs?: number;
   /** Default 0.1. */
   rollbackFraction?: number;
+  /** Fraction of updates that move money between two accounts in one transaction. Default 0.25. */
+  transferFraction?: number;
   /** Default 100 ms. */
   publishTimeoutMs?: number;
   /** Dual write: resends before giving up. Default 2. */
@@ -52,7 +54,7 @@ export interface DataSyncPipelineOptions {
   log?: PartitionedLogOptions;
 }
 
-const OPTION_KEYS = ['seed', 'capture', 'dualWriteOrder', 'consumers', 'accounts', 'updateEveryMs', 'workloadEndMs', 'rollbackFraction', 'publishTimeoutMs', 'publishRetries', 'lingerMs', 'relayEveryMs', 'batchMax', 'commitEveryMs', 'pollEveryMs', 'log'];
+const OPTION_KEYS = ['seed', 'capture', 'dualWriteOrder', 'consumers', 'accounts', 'updateEveryMs', 'workloadEndMs', 'rollbackFraction', 'transferFraction', 'publishTimeoutMs', 'publishRetries', 'lingerMs', 'relayEveryMs', 'batchMax', 'commitEveryMs', 'pollEveryMs', 'log'];
 
 export const BANK_NODE = 'core-bank';
 export const BROKER_NODE = 'log-broker';
@@ -103,6 +105,7 @@ export function dataSyncPipeline(options: DataSyncPipelineOptions): DataSyncPipe
     updateEveryMs: checkNumber('updateEveryMs', options.updateEveryMs ?? 10, { min: 0.1 }),
     workloadEndMs: checkNumber('workloadEndMs', options.workloadEndMs ?? 2000, { min: 0 }),
     rollbackFraction: checkNumber('rollbackFraction', options.rollbackFraction ?? 0.1, { min: 0, max: 1 }),
+    transferFraction: checkNumber('transferFraction', options.transferFraction ?? 0.25, { min: 0, max: 1 }),
     publishTimeoutMs: checkNumber('publishTimeoutMs', options.publishTimeoutMs ?? 100, { min: 1 }),
     publishRetries: checkNumber('publishRetries', options.publishRetries ?? 2, { integer: true, min: 0 }),
     lingerMs: checkNumber('lingerMs', options.lingerMs ?? 5, { min: 0 }),

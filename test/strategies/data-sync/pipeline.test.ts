@@ -91,9 +91,16 @@ describe('data-sync pipeline', () => {
     for (const e of events) {
       expect(e.commitLsn).not.toBeNull();
       expect(e.lsn as number).toBeLessThan(e.commitLsn as number);
-      expect(e.txChangeCount).toBe(1);
       expect((e.before as { v?: number } | null)?.v ?? 0).toBe(e.version - 1);
     }
+    // Transaction boundaries: the changes of one transaction share its commit LSN, and there are as many as it says.
+    const byTx = new Map<number, typeof events>();
+    for (const e of events) byTx.set(e.txId, [...(byTx.get(e.txId) ?? []), e]);
+    for (const changes of byTx.values()) {
+      expect(changes).toHaveLength(changes[0].txChangeCount as number);
+      expect(new Set(changes.map((c) => c.commitLsn)).size).toBe(1);
+    }
+    expect([...byTx.values()].some((c) => c.length === 2)).toBe(true); // transfers: two rows, one transaction
     const byKey = new Map<string, number[]>();
     for (const e of events) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e.commitLsn as number]);
     for (const lsns of byKey.values()) expect(lsns).toEqual([...lsns].sort((a, b) => a - b));
