@@ -44,7 +44,7 @@ export interface PgCdcResult {
   changesApplied: number;
   projectionMatchesTable: boolean;
   mismatches: string[];
-  /** Commit (writer saw COMMIT return) → applied in the projection, ms, per transaction. */
+  /** COMMIT sent by the writer → applied in the projection, ms, per transaction. */
   delaysMs: number[];
   /** Slot lag while streaming: ms since start, bytes behind. */
   lagSamples: Array<{ atMs: number; lagBytes: number }>;
@@ -106,8 +106,10 @@ export async function runPgCdc(options: PgCdcOptions = {}): Promise<PgCdcResult>
             await writerClient.query('ROLLBACK');
             rolledBackTransactions++;
           } else {
-            await writerClient.query('COMMIT');
+            // Stamped when COMMIT is sent: the consumer may decode the transaction before the
+            // client has read the server's answer, but never before the COMMIT left the client.
             commitAtMs.set(Number(xid), Date.now());
+            await writerClient.query('COMMIT');
             committedTransactions++;
           }
           if (i % 10 === 9) await sleep(2);
@@ -119,7 +121,7 @@ export async function runPgCdc(options: PgCdcOptions = {}): Promise<PgCdcResult>
 
     // ---- consumer: peek, apply, confirm; killed once between apply and confirm
     const projection = new PgProjection('public.accounts', 'id');
-    const delaysMs: number[] = [];
+    const appliedAtMs = new Map<number, number>();
     const lagSamples: PgCdcResult['lagSamples'] = [];
     let consumer: Client = await cluster.connect('primary');
     let consumerKills = 0;
@@ -128,10 +130,7 @@ export async function runPgCdc(options: PgCdcOptions = {}): Promise<PgCdcResult>
       if (polls >= MAX_POLLS) throw new Error(`runPgCdc: the consumer did not drain the slot in ${MAX_POLLS} polls`);
       const { transactions: txs, rows } = await peekTransactions(consumer, CDC_SLOT, batchRows);
       for (const tx of txs) {
-        if (projection.apply(tx)) {
-          const at = commitAtMs.get(tx.xid);
-          if (at !== undefined) delaysMs.push(Date.now() - at);
-        }
+        if (projection.apply(tx)) appliedAtMs.set(tx.xid, Date.now());
       }
       const slot = (await readSlots(admin)).find((s) => s.slot === CDC_SLOT) as SlotRow;
       lagSamples.push({ atMs: Date.now() - started, lagBytes: slot.lagBytes });
@@ -160,6 +159,7 @@ export async function runPgCdc(options: PgCdcOptions = {}): Promise<PgCdcResult>
     }
     await writer;
     await writerClient.end();
+    const delaysMs = [...appliedAtMs].map(([xid, at]) => at - (commitAtMs.get(xid) ?? NaN)).filter((d) => Number.isFinite(d));
     await consumer.end();
 
     // ---- verify: the projection equals the table
