@@ -69,3 +69,5 @@ export { checkLedger, ACCOUNT_PREFIX, TRANSFER_PREFIX } from './ledger-check';
 export type { LedgerCheckInput, LedgerCheckResult, TransferRecord } from './ledger-check';
 export { checkAtomicity } from './atomicity-check';
 export type { AtomicityCheckInput, AtomicityCheckResult, ParticipantState } from './atomicity-check';
+export { checkDataSync, DATA_SYNC_VIOLATION_KINDS } from './data-sync-check';
+export type { DataSyncHistory, DataSyncCheckResult, DataSyncViolation, DataSyncViolationKind, SyncChange, SyncEffect } from './data-sync-check';

@@ -18,3 +18,5 @@ export * from './list-append-history';
 export * from './add-standby';
 export * from './provisioning-calibration';
 export * from './stock-race';
+export * from './logical-cdc';
+export * from './cdc-experiment';

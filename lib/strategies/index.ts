@@ -10,3 +10,4 @@ export * from './banking';
 export * from './two-phase-commit';
 export * from './autoscaling';
 export * from './inventory';
+export * from './data-sync';
