@@ -1,0 +1,79 @@
+/**
+ * An offered-load sweep and the saturation point it shows. Below saturation, a system
+ * finishes what it is offered (throughput ≈ offered load) and latency stays near its
+ * unloaded value; past it, throughput flattens at capacity and the queue, and with it the
+ * latency measured from intended start, grows for as long as the run lasts. The knee is
+ * where a single throughput figure hides the curve.
+ */
+import { OptionError, checkNumber } from '../sim';
+import { BenchRunOptions, BenchRunResult, runOpenLoopBench } from './open-loop-bench';
+
+export interface SaturationCriteria {
+  /** A point keeps up when throughput ≥ this share of the offered load (or within 3 Poisson standard deviations of it); default 0.95. */
+  keepUpShare?: number;
+  /** …and its P95 is at most this multiple of the lightest point's P95; default 5. */
+  p95GrowthMax?: number;
+}
+
+export interface Saturation {
+  /** The highest offered load that kept up, ops/s (0 if none did). */
+  sustainedOfferedPerSec: number;
+  /** Throughput measured there: the saturation throughput. */
+  saturationPerSec: number;
+  /** The first offered load that did not keep up, or null if every point did (raise the sweep). */
+  firstOverloadedPerSec: number | null;
+  /** The most any point completed: capacity as the overloaded runs show it. */
+  peakThroughputPerSec: number;
+}
+
+/** Finds saturation in sweep points sorted by offered load. */
+export function findSaturation(points: readonly BenchRunResult[], criteria: SaturationCriteria = {}): Saturation {
+  if (points.length === 0) throw new OptionError('findSaturation points: got none; allowed: at least one run of the sweep');
+  const keepUp = checkNumber('findSaturation keepUpShare', criteria.keepUpShare ?? 0.95, { min: 0.1, max: 1 });
+  const growth = checkNumber('findSaturation p95GrowthMax', criteria.p95GrowthMax ?? 5, { min: 1 });
+  const sorted = [...points].sort((a, b) => a.offeredPerSec - b.offeredPerSec);
+  const baseP95 = sorted[0].latency?.p95Ms ?? Infinity;
+  let sustained: BenchRunResult | null = null;
+  let firstOverloaded: BenchRunResult | null = null;
+  for (const p of sorted) {
+    // Poisson arrivals make a short run's count noisy (±√n): allow three standard deviations.
+    const windowSec = p.windowMs / 1000;
+    const shortfallAllowed = Math.max((1 - keepUp) * p.offeredPerSec, (3 * Math.sqrt(p.offeredPerSec * windowSec)) / windowSec);
+    const keeps = p.latency !== null && p.throughputPerSec >= p.offeredPerSec - shortfallAllowed && p.latency.p95Ms <= growth * Math.max(baseP95, 1) && p.errors + p.timeouts <= 0.01 * p.counted;
+    if (keeps && firstOverloaded === null) sustained = p;
+    else if (!keeps && firstOverloaded === null) firstOverloaded = p;
+  }
+  return {
+    sustainedOfferedPerSec: sustained ? sustained.offeredPerSec : 0,
+    saturationPerSec: sustained ? sustained.throughputPerSec : 0,
+    firstOverloadedPerSec: firstOverloaded ? firstOverloaded.offeredPerSec : null,
+    peakThroughputPerSec: Math.max(...sorted.map((p) => p.throughputPerSec)),
+  };
+}
+
+export interface SweepResult {
+  points: BenchRunResult[];
+  saturation: Saturation;
+  /** Runs at 50 % and 80 % of the saturation throughput (null when nothing kept up). */
+  atHalf: BenchRunResult | null;
+  atEightyPercent: BenchRunResult | null;
+}
+
+/** Runs `base` at each offered load, finds saturation, then measures at 50 % and 80 % of it. */
+export function sweepOfferedLoad(base: Omit<BenchRunOptions, 'ratePerSec'>, ratesPerSec: readonly number[], criteria?: SaturationCriteria): SweepResult {
+  if (!Array.isArray(ratesPerSec) || ratesPerSec.length === 0) throw new OptionError('sweepOfferedLoad ratesPerSec: got none; allowed: at least one rate > 0');
+  const points = [...ratesPerSec].sort((a, b) => a - b).map((ratePerSec) => runOpenLoopBench({ ...base, ratePerSec }));
+  const saturation = findSaturation(points, criteria);
+  const at = (share: number): BenchRunResult | null =>
+    saturation.saturationPerSec > 0 ? runOpenLoopBench({ ...base, ratePerSec: share * saturation.saturationPerSec }) : null;
+  return { points, saturation, atHalf: at(0.5), atEightyPercent: at(0.8) };
+}
+
+/** `count` offered loads spaced geometrically from `lowPerSec` to `highPerSec`. */
+export function geometricRates(lowPerSec: number, highPerSec: number, count: number): number[] {
+  checkNumber('geometricRates lowPerSec', lowPerSec, { min: 0.001 });
+  checkNumber('geometricRates highPerSec', highPerSec, { min: lowPerSec });
+  checkNumber('geometricRates count', count, { integer: true, min: 2, max: 100 });
+  const ratio = Math.pow(highPerSec / lowPerSec, 1 / (count - 1));
+  return Array.from({ length: count }, (_, i) => Math.round(lowPerSec * Math.pow(ratio, i)));
+}
