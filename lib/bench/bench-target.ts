@@ -29,6 +29,14 @@ export interface BenchTarget {
   resources: readonly Resource[];
   /** The resources `op` from `client` holds before the strategy sees it, in order. */
   pathOf(op: KvOperation, client: WorkloadClient): readonly ResourceStep[];
+  /**
+   * Work `op` causes elsewhere that its client does not wait for (followers applying a
+   * write, the WAN link carrying it): queued when the strategy gets the request, so it
+   * slows the other requests on those resources, not this one.
+   */
+  sideLoadOf?(op: KvOperation, client: WorkloadClient): readonly ResourceStep[];
+  /** The connection pool of the client's application server: held from the request's start to its answer. */
+  poolOf?(client: WorkloadClient): Resource | null;
   /** Called once after the run has drained. */
   observeConsistency?(): ObservedConsistency;
 }

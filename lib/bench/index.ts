@@ -13,3 +13,6 @@ export * from './load-shapes';
 export * from './open-loop-bench';
 export * from './model-server';
 export * from './saturation';
+export * from './capacity';
+export * from './history-check';
+export * from './strategy-targets';

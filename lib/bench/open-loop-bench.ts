@@ -96,13 +96,18 @@ function measuredClient(
     const steps = target.pathOf(op, inner);
     let i = 0;
     const next = (): void => {
-      if (i >= steps.length) return then();
+      if (i >= steps.length) {
+        for (const side of target.sideLoadOf ? target.sideLoadOf(op, inner) : []) side.resource.submit(side.serviceMs, () => undefined);
+        return then();
+      }
       const step = steps[i++];
       step.resource.submit(step.serviceMs, next);
     };
     next();
   };
   const send = (op: KvOperation, done: (result: OperationResult) => void): void => throughResources(op, () => inner.submit(op, done));
+  const pool = target.poolOf ? target.poolOf(inner) : null;
+  const withConnection = (work: (release: () => void) => void): void => (pool ? pool.acquire(work) : work(() => undefined));
   return {
     id: inner.id,
     region: inner.region,
@@ -110,15 +115,19 @@ function measuredClient(
     submit(op: KvOperation, done?: (result: OperationResult) => void) {
       const request: Request = { intendedMs: sim.nowMs(), region: inner.region, finished: false };
       onStart(request);
-      const finish = (result: OperationResult): void => {
-        request.finished = true;
-        onFinish(request, result.ok);
-        if (done) done(result);
-      };
-      if (op.f === 'get' || !mix.readModifyWrite) return send(op, finish);
-      send({ f: 'get', key: op.key }, (read) => {
-        if (!read.ok) return finish(read);
-        send(op, finish);
+      withConnection((release) => {
+        const finish = (result: OperationResult): void => {
+          release();
+          request.finished = true;
+          onFinish(request, result.ok);
+          if (done) done(result);
+        };
+        if (op.f === 'get' || !mix.readModifyWrite) return send(op, finish);
+        // Read-modify-write: read the key, then write it back changed, on one connection.
+        send({ f: 'get', key: op.key }, (read) => {
+          if (!read.ok) return finish(read);
+          send(op, finish);
+        });
       });
     },
   };

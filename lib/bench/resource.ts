@@ -27,8 +27,9 @@ export interface ResourceOptions {
 }
 
 interface Job {
-  serviceMs: number;
-  done: () => void;
+  /** null: held until released (a connection from a pool), not for a fixed time. */
+  serviceMs: number | null;
+  done: (release: () => void) => void;
 }
 
 export class Resource {
@@ -72,10 +73,23 @@ export class Resource {
   /** Queues a job needing `serviceMs` of a server; `done` runs when it is finished. */
   submit(serviceMs: number, done: () => void): void {
     checkNumber(`Resource ${this.name} serviceMs`, serviceMs, { min: 0 });
+    this.enqueue({ serviceMs, done: () => done() });
+  }
+
+  /**
+   * Waits for a free server and holds it until `release` is called: a connection from a
+   * pool, held for as long as the request it carries takes. Needs maxBatch 1.
+   */
+  acquire(granted: (release: () => void) => void): void {
+    if (this.maxBatch !== 1) throw new OptionError(`Resource ${this.name} acquire: maxBatch is ${this.maxBatch}; allowed: only a resource with maxBatch 1 can be held`);
+    this.enqueue({ serviceMs: null, done: granted });
+  }
+
+  private enqueue(job: Job): void {
     if (this.queueDepth >= this.queueMax) {
       throw new LimitExceededError(`Resource ${this.name}: ${this.queueDepth} jobs waiting, its limit (queueMax); the offered load is far above its capacity`);
     }
-    this.waiting.push({ serviceMs, done });
+    this.waiting.push(job);
     if (this.queueDepth > this.queueDepthMax) this.queueDepthMax = this.queueDepth;
     this.startWork();
   }
@@ -94,6 +108,21 @@ export class Resource {
     const now = this.sim.nowMs();
     if (now < this.stallUntilMs) return;
     while (this.busyServers < this.servers && this.queueDepth > 0) {
+      if (this.waiting[this.head].serviceMs === null) {
+        const job = this.waiting[this.head++];
+        this.busyServers++;
+        const heldFromMs = this.sim.nowMs();
+        let released = false;
+        job.done(() => {
+          if (released) throw new Error(`Resource ${this.name}: a server was released twice`);
+          released = true;
+          this.busyServers--;
+          this.busyMs += this.sim.nowMs() - heldFromMs;
+          this.completed++;
+          this.startWork();
+        });
+        continue;
+      }
       const batch: Job[] = [];
       while (batch.length < this.maxBatch && this.queueDepth > 0) batch.push(this.waiting[this.head++]);
       if (this.head > 4096 && this.head * 2 > this.waiting.length) {
@@ -102,13 +131,13 @@ export class Resource {
       }
       // A batch takes as long as its longest job (one fsync covers them all).
       let serviceMs = 0;
-      for (const job of batch) serviceMs = Math.max(serviceMs, job.serviceMs);
+      for (const job of batch) serviceMs = Math.max(serviceMs, job.serviceMs ?? 0);
       this.busyServers++;
       this.busyMs += serviceMs;
       this.sim.after(serviceMs, () => {
         this.busyServers--;
         this.completed += batch.length;
-        for (const job of batch) job.done();
+        for (const job of batch) job.done(() => undefined);
         this.startWork();
       });
     }
