@@ -65,7 +65,7 @@ export interface BenchRunResult {
   timeouts: number;
   latency: LatencySummary | null;
   regions: RegionLatency[];
-  /** The busiest modelled resource and its utilisation over the measured window (0–1, per server). */
+  /** The busiest modelled resource and its utilisation over the measured window (work / capacity, 0–1). */
   busiestResource: { name: string; utilisation: number } | null;
   resources: Array<{ name: string; utilisation: number; queueDepthMax: number }>;
   consistency: ObservedConsistency | null;
@@ -188,7 +188,7 @@ export function runOpenLoopBench(options: BenchRunOptions): BenchRunResult {
     ),
   );
 
-  const busyAt = (): number[] => target.resources.map((r) => r.busyMs);
+  const busyAt = (): number[] => target.resources.map((r) => r.workMs);
   let busyAtWindowStart: number[] = [];
   let busyAtWindowEnd: number[] = [];
   sim.at(windowStartMs, () => (busyAtWindowStart = busyAt()));

@@ -42,8 +42,15 @@ export class Resource {
   private head = 0;
   private busyServers = 0;
   private stallUntilMs = -Infinity;
-  /** Sum over servers of the time spent serving, ms (for utilisation). */
+  /** Sum over servers of the time spent serving, ms. */
   busyMs = 0;
+  /**
+   * Work done, in ms of one server: a job's service time divided by maxBatch (its share of a
+   * full batch), or the time a server was held. Utilisation is workMs / (servers × elapsed):
+   * 1 means the resource is at capacity, for a group-committing disk too, whose busy time
+   * reaches 100 % long before its batches are full.
+   */
+  workMs = 0;
   /** Jobs finished. */
   completed = 0;
   /** The longest queue seen. */
@@ -118,6 +125,7 @@ export class Resource {
           released = true;
           this.busyServers--;
           this.busyMs += this.sim.nowMs() - heldFromMs;
+          this.workMs += this.sim.nowMs() - heldFromMs;
           this.completed++;
           this.startWork();
         });
@@ -134,6 +142,7 @@ export class Resource {
       for (const job of batch) serviceMs = Math.max(serviceMs, job.serviceMs ?? 0);
       this.busyServers++;
       this.busyMs += serviceMs;
+      for (const job of batch) this.workMs += (job.serviceMs ?? 0) / this.maxBatch;
       this.sim.after(serviceMs, () => {
         this.busyServers--;
         this.completed += batch.length;

@@ -59,14 +59,36 @@ export interface SweepResult {
   atEightyPercent: BenchRunResult | null;
 }
 
-/** Runs `base` at each offered load, finds saturation, then measures at 50 % and 80 % of it. */
-export function sweepOfferedLoad(base: Omit<BenchRunOptions, 'ratePerSec'>, ratesPerSec: readonly number[], criteria?: SaturationCriteria): SweepResult {
+export interface SweepOptions extends SaturationCriteria {
+  /**
+   * Bisection steps between the last offered load that kept up and the first that did not,
+   * each one more run; default 3 (the knee to within 1/8 of the gap between two sweep points).
+   */
+  refineSteps?: number;
+  /** Builds the run at 80 % of saturation differently (e.g. with the history checked). */
+  atEightyPercent?: Partial<Omit<BenchRunOptions, 'ratePerSec'>>;
+}
+
+/**
+ * Runs `base` at each offered load, bisects between the last load that kept up and the
+ * first that did not, finds saturation, then measures at 50 % and 80 % of it.
+ */
+export function sweepOfferedLoad(base: Omit<BenchRunOptions, 'ratePerSec'>, ratesPerSec: readonly number[], options: SweepOptions = {}): SweepResult {
   if (!Array.isArray(ratesPerSec) || ratesPerSec.length === 0) throw new OptionError('sweepOfferedLoad ratesPerSec: got none; allowed: at least one rate > 0');
+  const refineSteps = checkNumber('sweepOfferedLoad refineSteps', options.refineSteps ?? 3, { integer: true, min: 0, max: 10 });
   const points = [...ratesPerSec].sort((a, b) => a - b).map((ratePerSec) => runOpenLoopBench({ ...base, ratePerSec }));
-  const saturation = findSaturation(points, criteria);
-  const at = (share: number): BenchRunResult | null =>
-    saturation.saturationPerSec > 0 ? runOpenLoopBench({ ...base, ratePerSec: share * saturation.saturationPerSec }) : null;
-  return { points, saturation, atHalf: at(0.5), atEightyPercent: at(0.8) };
+  for (let step = 0; step < refineSteps; step++) {
+    const s = findSaturation(points, options);
+    if (s.firstOverloadedPerSec === null || s.sustainedOfferedPerSec === 0) break;
+    const mid = Math.round((s.sustainedOfferedPerSec + s.firstOverloadedPerSec) / 2);
+    if (mid <= s.sustainedOfferedPerSec || mid >= s.firstOverloadedPerSec) break;
+    points.push(runOpenLoopBench({ ...base, ratePerSec: mid }));
+    points.sort((a, b) => a.offeredPerSec - b.offeredPerSec);
+  }
+  const saturation = findSaturation(points, options);
+  const at = (share: number, extra: Partial<Omit<BenchRunOptions, 'ratePerSec'>>): BenchRunResult | null =>
+    saturation.saturationPerSec > 0 ? runOpenLoopBench({ ...base, ...extra, ratePerSec: share * saturation.saturationPerSec }) : null;
+  return { points, saturation, atHalf: at(0.5, {}), atEightyPercent: at(0.8, options.atEightyPercent ?? {}) };
 }
 
 /** `count` offered loads spaced geometrically from `lowPerSec` to `highPerSec`. */
