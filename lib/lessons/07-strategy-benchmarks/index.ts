@@ -5,3 +5,6 @@
 export * from './episode-table';
 export * from './strategy-table';
 export * from './coordinated-omission';
+export * from './figures';
+export * from './findings';
+export * from './scenario';

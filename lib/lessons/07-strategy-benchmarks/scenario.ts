@@ -1,0 +1,16 @@
+/**
+ * Notebook 07's fixed inputs: the seed, the strategies it runs (the episode's rows; semi-sync
+ * and the CRDT store are in `npm run bench:strategies`, which has more time), and a sweep short
+ * enough for the notebook to run in well under a minute.
+ */
+import type { StrategyId } from '../../bench';
+
+export const SEED = 41;
+
+export const NOTEBOOK_STRATEGIES: readonly StrategyId[] = ['lf-async-leader-reads', 'lf-async-follower-reads', 'lf-sync-first-1', 'lf-sync-any-1', 'multi-leader-lww'];
+
+/** Offered loads, ops/s: geometric from 500 to 8000. */
+export const NOTEBOOK_RATES: readonly number[] = [500, 1000, 2000, 4000, 8000];
+
+/** ms of simulated time per run (20 % warm-up). */
+export const NOTEBOOK_DURATION_MS = 1200;
