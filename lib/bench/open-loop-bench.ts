@@ -38,6 +38,12 @@ export interface BenchRunOptions {
   clientWeights?: readonly number[];
   /** When the load starts, ms; default 200 (lets a cluster elect and settle). */
   startMs?: number;
+  /**
+   * How messages reach their receivers (lib/sim's messageIsolation); default 'shared': the
+   * strategies never mutate a message they sent or received (their tests run with 'copy'),
+   * and copying every message would make the simulator, not the strategy, the bottleneck.
+   */
+  messageIsolation?: 'copy' | 'shared';
 }
 
 export interface RegionLatency {
@@ -71,7 +77,7 @@ export interface BenchRunResult {
   consistency: ObservedConsistency | null;
 }
 
-const KEYS = ['seed', 'build', 'mix', 'ratePerSec', 'shape', 'durationMs', 'warmupMs', 'keys', 'timeoutMs', 'clientWeights', 'startMs'];
+const KEYS = ['seed', 'build', 'mix', 'ratePerSec', 'shape', 'durationMs', 'warmupMs', 'keys', 'timeoutMs', 'clientWeights', 'startMs', 'messageIsolation'];
 
 interface Request {
   intendedMs: number;
@@ -142,13 +148,15 @@ export function runOpenLoopBench(options: BenchRunOptions): BenchRunResult {
   const timeoutMs = checkNumber('runOpenLoopBench timeoutMs', options.timeoutMs ?? 2000, { min: 1 });
   const startMs = checkNumber('runOpenLoopBench startMs', options.startMs ?? 200, { min: 0 });
   const shape = options.shape ?? 'constant';
-  const sim = new Simulation({ seed: options.seed });
+  const sim = new Simulation({ seed: options.seed, messageIsolation: options.messageIsolation ?? 'shared' });
   const target = options.build(sim);
   const mix = options.mix;
 
   const windowStartMs = startMs + warmupMs;
   const windowEndMs = startMs + durationMs;
-  const all = new LatencyHistogram({ highestMs: 600_000 });
+  // No latency can exceed the run plus its drain; a tighter range keeps the histograms small.
+  const highestMs = 2 * (durationMs + timeoutMs) + 1000;
+  const all = new LatencyHistogram({ highestMs });
   const byRegion = new Map<string, LatencyHistogram>();
   const countedRequests: Request[] = [];
   let completed = 0;
@@ -158,7 +166,7 @@ export function runOpenLoopBench(options: BenchRunOptions): BenchRunResult {
   const record = (region: string, latencyMs: number): void => {
     all.record(latencyMs);
     let h = byRegion.get(region);
-    if (!h) byRegion.set(region, (h = new LatencyHistogram({ highestMs: 600_000 })));
+    if (!h) byRegion.set(region, (h = new LatencyHistogram({ highestMs })));
     h.record(latencyMs);
   };
   const isCounted = (request: Request): boolean => request.intendedMs >= windowStartMs && request.intendedMs < windowEndMs;

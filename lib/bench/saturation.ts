@@ -65,6 +65,11 @@ export interface SweepOptions extends SaturationCriteria {
    * each one more run; default 3 (the knee to within 1/8 of the gap between two sweep points).
    */
   refineSteps?: number;
+  /**
+   * Stop the sweep at the first offered load that does not keep up (every higher one would
+   * not either, and overloaded runs are the slowest to simulate); default true.
+   */
+  stopAtFirstOverload?: boolean;
   /** Builds the run at 80 % of saturation differently (e.g. with the history checked). */
   atEightyPercent?: Partial<Omit<BenchRunOptions, 'ratePerSec'>>;
 }
@@ -76,7 +81,11 @@ export interface SweepOptions extends SaturationCriteria {
 export function sweepOfferedLoad(base: Omit<BenchRunOptions, 'ratePerSec'>, ratesPerSec: readonly number[], options: SweepOptions = {}): SweepResult {
   if (!Array.isArray(ratesPerSec) || ratesPerSec.length === 0) throw new OptionError('sweepOfferedLoad ratesPerSec: got none; allowed: at least one rate > 0');
   const refineSteps = checkNumber('sweepOfferedLoad refineSteps', options.refineSteps ?? 3, { integer: true, min: 0, max: 10 });
-  const points = [...ratesPerSec].sort((a, b) => a - b).map((ratePerSec) => runOpenLoopBench({ ...base, ratePerSec }));
+  const points: BenchRunResult[] = [];
+  for (const ratePerSec of [...ratesPerSec].sort((a, b) => a - b)) {
+    points.push(runOpenLoopBench({ ...base, ratePerSec }));
+    if ((options.stopAtFirstOverload ?? true) && findSaturation(points, options).firstOverloadedPerSec !== null) break;
+  }
   for (let step = 0; step < refineSteps; step++) {
     const s = findSaturation(points, options);
     if (s.firstOverloadedPerSec === null || s.sustainedOfferedPerSec === 0) break;

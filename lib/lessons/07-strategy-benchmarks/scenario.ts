@@ -13,4 +13,7 @@ export const NOTEBOOK_STRATEGIES: readonly StrategyId[] = ['lf-async-leader-read
 export const NOTEBOOK_RATES: readonly number[] = [500, 1000, 2000, 4000, 8000];
 
 /** ms of simulated time per run (20 % warm-up). */
-export const NOTEBOOK_DURATION_MS = 1200;
+export const NOTEBOOK_DURATION_MS = 1000;
+
+/** Bisection steps at each knee (bench:strategies uses 3). */
+export const NOTEBOOK_REFINE_STEPS = 2;

@@ -30,6 +30,8 @@ export interface StrategyBenchOptions {
   durationMs?: number;
   keys?: KeyChoice;
   capacity?: Partial<Capacity>;
+  /** Bisection steps at the knee; default 3. */
+  refineSteps?: number;
 }
 
 export interface StrategyMeasurement {
@@ -65,7 +67,7 @@ export function measureStrategies(options: StrategyBenchOptions): StrategyMeasur
   const keys = options.keys ?? DEFAULT_KEYS;
   return options.strategies.map((strategy) => {
     const build = (check: boolean) => (sim: Simulation) => strategyTarget(sim, strategy, { checkConsistency: check, capacity: options.capacity });
-    const sweep = sweepOfferedLoad({ seed: options.seed, mix, durationMs, keys, build: build(false) }, rates, { atEightyPercent: { build: build(true) } });
+    const sweep = sweepOfferedLoad({ seed: options.seed, mix, durationMs, keys, build: build(false) }, rates, { atEightyPercent: { build: build(true) }, refineSteps: options.refineSteps });
     const { points, saturation } = sweep;
     const saturated = saturation.firstOverloadedPerSec !== null;
     const kept = points.filter((p) => p.offeredPerSec <= saturation.sustainedOfferedPerSec);
