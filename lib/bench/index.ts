@@ -16,3 +16,4 @@ export * from './saturation';
 export * from './capacity';
 export * from './history-check';
 export * from './strategy-targets';
+export * from './banking-target';

@@ -13,6 +13,8 @@ export interface SaturationCriteria {
   keepUpShare?: number;
   /** …and its P95 is at most this multiple of the lightest point's P95; default 5. */
   p95GrowthMax?: number;
+  /** …and at most this share of its requests failed or timed out; default 0.01. */
+  errorShareMax?: number;
 }
 
 export interface Saturation {
@@ -31,6 +33,7 @@ export function findSaturation(points: readonly BenchRunResult[], criteria: Satu
   if (points.length === 0) throw new OptionError('findSaturation points: got none; allowed: at least one run of the sweep');
   const keepUp = checkNumber('findSaturation keepUpShare', criteria.keepUpShare ?? 0.95, { min: 0.1, max: 1 });
   const growth = checkNumber('findSaturation p95GrowthMax', criteria.p95GrowthMax ?? 5, { min: 1 });
+  const errorShareMax = checkNumber('findSaturation errorShareMax', criteria.errorShareMax ?? 0.01, { min: 0, max: 1 });
   const sorted = [...points].sort((a, b) => a.offeredPerSec - b.offeredPerSec);
   const baseP95 = sorted[0].latency?.p95Ms ?? Infinity;
   let sustained: BenchRunResult | null = null;
@@ -39,7 +42,7 @@ export function findSaturation(points: readonly BenchRunResult[], criteria: Satu
     // Poisson arrivals make a short run's count noisy (±√n): allow three standard deviations.
     const windowSec = p.windowMs / 1000;
     const shortfallAllowed = Math.max((1 - keepUp) * p.offeredPerSec, (3 * Math.sqrt(p.offeredPerSec * windowSec)) / windowSec);
-    const keeps = p.latency !== null && p.throughputPerSec >= p.offeredPerSec - shortfallAllowed && p.latency.p95Ms <= growth * Math.max(baseP95, 1) && p.errors + p.timeouts <= 0.01 * p.counted;
+    const keeps = p.latency !== null && p.throughputPerSec >= p.offeredPerSec - shortfallAllowed && p.latency.p95Ms <= growth * Math.max(baseP95, 1) && p.errors + p.timeouts <= errorShareMax * p.counted;
     if (keeps && firstOverloaded === null) sustained = p;
     else if (!keeps && firstOverloaded === null) firstOverloaded = p;
   }
@@ -79,11 +82,20 @@ export interface SweepOptions extends SaturationCriteria {
  * first that did not, finds saturation, then measures at 50 % and 80 % of it.
  */
 export function sweepOfferedLoad(base: Omit<BenchRunOptions, 'ratePerSec'>, ratesPerSec: readonly number[], options: SweepOptions = {}): SweepResult {
+  const extra = options.atEightyPercent ?? {};
+  return sweepWith((ratePerSec, atEighty) => runOpenLoopBench({ ...base, ...(atEighty ? extra : {}), ratePerSec }), ratesPerSec, options);
+}
+
+/**
+ * The sweep for any run function (a system with its own load generator, such as the banking
+ * engine's tellers): `run(rate, atEightyPercent)` measures one offered load.
+ */
+export function sweepWith(run: (ratePerSec: number, atEightyPercent: boolean) => BenchRunResult, ratesPerSec: readonly number[], options: SweepOptions = {}): SweepResult {
   if (!Array.isArray(ratesPerSec) || ratesPerSec.length === 0) throw new OptionError('sweepOfferedLoad ratesPerSec: got none; allowed: at least one rate > 0');
   const refineSteps = checkNumber('sweepOfferedLoad refineSteps', options.refineSteps ?? 3, { integer: true, min: 0, max: 10 });
   const points: BenchRunResult[] = [];
   for (const ratePerSec of [...ratesPerSec].sort((a, b) => a - b)) {
-    points.push(runOpenLoopBench({ ...base, ratePerSec }));
+    points.push(run(ratePerSec, false));
     if ((options.stopAtFirstOverload ?? true) && findSaturation(points, options).firstOverloadedPerSec !== null) break;
   }
   for (let step = 0; step < refineSteps; step++) {
@@ -91,13 +103,12 @@ export function sweepOfferedLoad(base: Omit<BenchRunOptions, 'ratePerSec'>, rate
     if (s.firstOverloadedPerSec === null || s.sustainedOfferedPerSec === 0) break;
     const mid = Math.round((s.sustainedOfferedPerSec + s.firstOverloadedPerSec) / 2);
     if (mid <= s.sustainedOfferedPerSec || mid >= s.firstOverloadedPerSec) break;
-    points.push(runOpenLoopBench({ ...base, ratePerSec: mid }));
+    points.push(run(mid, false));
     points.sort((a, b) => a.offeredPerSec - b.offeredPerSec);
   }
   const saturation = findSaturation(points, options);
-  const at = (share: number, extra: Partial<Omit<BenchRunOptions, 'ratePerSec'>>): BenchRunResult | null =>
-    saturation.saturationPerSec > 0 ? runOpenLoopBench({ ...base, ...extra, ratePerSec: share * saturation.saturationPerSec }) : null;
-  return { points, saturation, atHalf: at(0.5, {}), atEightyPercent: at(0.8, options.atEightyPercent ?? {}) };
+  const at = (share: number, atEighty: boolean): BenchRunResult | null => (saturation.saturationPerSec > 0 ? run(share * saturation.saturationPerSec, atEighty) : null);
+  return { points, saturation, atHalf: at(0.5, false), atEightyPercent: at(0.8, true) };
 }
 
 /** `count` offered loads spaced geometrically from `lowPerSec` to `highPerSec`. */

@@ -44,5 +44,10 @@ export function strategyFindings(measurements: readonly StrategyMeasurement[], s
   if (ml && ml.sweep.saturation.firstOverloadedPerSec === null) {
     lines.push(`- Multi-leader kept up with every load of the sweep (up to ${Math.round(ml.sweep.saturation.saturationPerSec)} ops/s, P95 ${ms(p80('multi-leader-lww') ?? 0)} ms at 80 %): every write is local. Its busiest resource was ${ml.sweep.points[ml.sweep.points.length - 1].busiestResource?.name}, which puts its capacity near ${Math.round(ml.extrapolatedCapacityPerSec ?? 0)} ops/s by the utilisation law.`);
   }
+  const bank = by('banking-sync');
+  if (bank && bank.sweep.atEightyPercent?.consistency) {
+    const c = bank.sweep.atEightyPercent.consistency;
+    lines.push(`- The banking engine kept up to ${Math.round(bank.sweep.saturation.saturationPerSec)} transfers/s with a P95 of ${ms(bank.sweep.atEightyPercent.latency?.p95Ms ?? 0)} ms at 80 %; ${c.verdict}, ${c.anomalies['ledger violations']} ledger violations, ${c.anomalies['acknowledged transfers missing on the standby']} acknowledged transfers missing on the standby.`);
+  }
   return lines.join('\n');
 }

@@ -1,13 +1,16 @@
 /**
  * Notebook 07's fixed inputs: the seed, the strategies it runs (the episode's rows; semi-sync
  * and the CRDT store are in `npm run bench:strategies`, which has more time), and a sweep short
- * enough for the notebook to run in well under a minute.
+ * enough for the notebook to run in well under a minute. Sync ANY 1 is there too.
  */
 import type { StrategyId } from '../../bench';
 
 export const SEED = 41;
 
-export const NOTEBOOK_STRATEGIES: readonly StrategyId[] = ['lf-async-leader-reads', 'lf-async-follower-reads', 'lf-sync-first-1', 'lf-sync-any-1', 'multi-leader-lww'];
+export const NOTEBOOK_STRATEGIES: readonly StrategyId[] = ['lf-async-leader-reads', 'lf-async-follower-reads', 'lf-sync-first-1', 'multi-leader-lww'];
+
+/** Offered transfers per second for the banking row. */
+export const NOTEBOOK_BANKING_RATES: readonly number[] = [100, 200, 400, 800, 1600];
 
 /** Offered loads, ops/s: geometric from 500 to 8000. */
 export const NOTEBOOK_RATES: readonly number[] = [500, 1000, 2000, 4000, 8000];

@@ -12,13 +12,15 @@ import {
   SweepResult,
   YcsbWorkload,
   geometricRates,
+  runBankingBench,
   strategyTarget,
   sweepOfferedLoad,
+  sweepWith,
   ycsbMix,
 } from '../../bench';
 import type { Simulation } from '../../sim';
 import type { KeyChoice } from '../../workload';
-import { ROW_OF_STRATEGY, claimFor, formatClaim } from './episode-table';
+import { BenchRowId, ROW_OF_STRATEGY, claimFor, formatClaim } from './episode-table';
 
 export interface StrategyBenchOptions {
   seed: number;
@@ -35,7 +37,7 @@ export interface StrategyBenchOptions {
 }
 
 export interface StrategyMeasurement {
-  strategy: StrategyId;
+  strategy: BenchRowId;
   name: string;
   episodeRow: string;
   sweep: SweepResult;
@@ -83,6 +85,27 @@ export function measureStrategies(options: StrategyBenchOptions): StrategyMeasur
       why: whyOf(whyFrom, saturated),
     };
   });
+}
+
+/** Share of transfers the banking row may lose to lock conflicts and still count as keeping up. */
+export const BANKING_CONFLICT_SHARE_MAX = 0.05;
+
+/**
+ * The banking engine (snapshot isolation, synchronous standby in Delhi, tellers in Mumbai) on
+ * its own transfer workload, over the same kind of sweep. It keeps up while at most
+ * BANKING_CONFLICT_SHARE_MAX of the transfers are refused by lock conflicts.
+ */
+export function measureBanking(options: { seed: number; ratesPerSec?: readonly number[]; durationMs?: number; refineSteps?: number }): StrategyMeasurement {
+  const durationMs = options.durationMs ?? 1500;
+  const rates = options.ratesPerSec ?? geometricRates(100, 3200, 6);
+  const sweep = sweepWith((ratePerSec) => runBankingBench({ seed: options.seed, ratePerSec, durationMs }), rates, { errorShareMax: BANKING_CONFLICT_SHARE_MAX, refineSteps: options.refineSteps });
+  const s = sweep.saturation;
+  const over = s.firstOverloadedPerSec === null ? null : sweep.points.find((p) => p.offeredPerSec === s.firstOverloadedPerSec)!;
+  const share = over ? Math.round((100 * over.errors) / Math.max(1, over.counted)) : 0;
+  const why = over
+    ? `saturates on lock contention: at ${over.offeredPerSec} transfers/s, ${share} % were refused with a lock conflict, because each transfer holds its two account rows until the synchronous standby in Delhi has flushed its commit`
+    : 'did not saturate in the sweep';
+  return { strategy: 'banking-sync', name: sweep.points[0].target, episodeRow: ROW_OF_STRATEGY['banking-sync'], sweep, extrapolatedCapacityPerSec: null, why };
 }
 
 export interface TableRow {
