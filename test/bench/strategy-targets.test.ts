@@ -73,3 +73,18 @@ describe('KvHistory.staleReads', () => {
     expect(history.check().verdict).toBe('not linearizable');
   });
 });
+
+describe('banking row', () => {
+  it('keeps the ledger invariants and refuses more transfers with lock conflicts as the load grows', async () => {
+    const { runBankingBench } = await import('../../lib/bench');
+    const light = runBankingBench({ seed: 5, ratePerSec: 100, durationMs: 1000 });
+    const heavy = runBankingBench({ seed: 5, ratePerSec: 1600, durationMs: 1000 });
+    for (const r of [light, heavy]) {
+      expect(r.consistency!.anomalies['ledger violations']).toBe(0);
+      expect(r.consistency!.anomalies['acknowledged transfers missing on the standby']).toBe(0);
+      // A synchronous standby in Delhi: every commit waits at least the 28 ms Mumbai–Delhi round trip.
+      expect(r.latency!.p50Ms).toBeGreaterThan(28);
+    }
+    expect(heavy.errors / heavy.counted).toBeGreaterThan(3 * (light.errors / light.counted));
+  });
+});

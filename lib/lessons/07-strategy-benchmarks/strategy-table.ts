@@ -101,7 +101,7 @@ export function measureBanking(options: { seed: number; ratesPerSec?: readonly n
   const sweep = sweepWith((ratePerSec) => runBankingBench({ seed: options.seed, ratePerSec, durationMs }), rates, { errorShareMax: BANKING_CONFLICT_SHARE_MAX, refineSteps: options.refineSteps });
   const s = sweep.saturation;
   const over = s.firstOverloadedPerSec === null ? null : sweep.points.find((p) => p.offeredPerSec === s.firstOverloadedPerSec)!;
-  const share = over ? Math.round((100 * over.errors) / Math.max(1, over.counted)) : 0;
+  const share = over ? ((100 * over.errors) / Math.max(1, over.counted)).toFixed(1) : '0';
   const why = over
     ? `saturates on lock contention: at ${over.offeredPerSec} transfers/s, ${share} % were refused with a lock conflict, because each transfer holds its two account rows until the synchronous standby in Delhi has flushed its commit`
     : 'did not saturate in the sweep';
