@@ -7,7 +7,8 @@
  * strategy, then runs at 50 % and 80 % of the saturation throughput (the 80 % run's history
  * goes through lib/check). Capacity constants: data/bench-capacity.json. Last, the banking engine
  * on its own transfer workload (snapshot isolation, synchronous standby in Delhi), judged by
- * lib/check's ledger check.
+ * lib/check's ledger check, and two-phase commit across five regions' banks, judged by its
+ * atomicity check.
  *
  *   npm run bench:strategies [-- --seed 41 --workload A --duration-ms 1500]
  *
@@ -16,7 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { STRATEGY_IDS, YcsbWorkload, ycsbMix } from '../lib/bench';
-import { EPISODE_TABLE, curvePoints, measureBanking, measureStrategies, regionalP95, tableRows } from '../lib/lessons/07-strategy-benchmarks';
+import { EPISODE_TABLE, curvePoints, measureBanking, measureStrategies, measureTwoPhaseCommit, regionalP95, tableRows } from '../lib/lessons/07-strategy-benchmarks';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +31,7 @@ const mix = ycsbMix(workload);
 const started = process.hrtime.bigint();
 console.log(`bench:strategies — seed ${seed}, YCSB ${workload} (${mix.description}), 1000 Zipfian keys (θ 0.99), ${durationMs} ms a run (20 % warm-up), open loop from intended start`);
 
-const measurements = [...measureStrategies({ seed, strategies: STRATEGY_IDS, workload, durationMs }), measureBanking({ seed, durationMs })];
+const measurements = [...measureStrategies({ seed, strategies: STRATEGY_IDS, workload, durationMs }), measureBanking({ seed, durationMs }), measureTwoPhaseCommit({ seed, durationMs })];
 const rows = tableRows(measurements);
 
 console.log('\nThe episode claims:');

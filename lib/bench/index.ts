@@ -17,3 +17,4 @@ export * from './capacity';
 export * from './history-check';
 export * from './strategy-targets';
 export * from './banking-target';
+export * from './two-phase-target';

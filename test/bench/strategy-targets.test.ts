@@ -88,3 +88,19 @@ describe('banking row', () => {
     expect(heavy.errors / heavy.counted).toBeGreaterThan(3 * (light.errors / light.counted));
   });
 });
+
+describe('two-phase commit row', () => {
+  it('stays atomic across five regions and aborts more transfers as the load grows', async () => {
+    const { runTwoPhaseBench } = await import('../../lib/bench');
+    const light = runTwoPhaseBench({ seed: 5, ratePerSec: 50, durationMs: 1000 });
+    const heavy = runTwoPhaseBench({ seed: 5, ratePerSec: 1600, durationMs: 1000 });
+    for (const r of [light, heavy]) {
+      expect(r.consistency!.anomalies['atomicity violations']).toBe(0);
+      expect(r.consistency!.anomalies['still in doubt']).toBe(0);
+      // The decision needs every participant's vote: at least the round trip to Delhi (28 ms).
+      expect(r.latency!.p50Ms).toBeGreaterThan(28);
+    }
+    expect(heavy.errors / heavy.counted).toBeGreaterThan(light.errors / Math.max(1, light.counted));
+    expect(heavy.errors).toBeGreaterThan(0);
+  });
+});

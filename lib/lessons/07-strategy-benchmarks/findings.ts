@@ -49,5 +49,10 @@ export function strategyFindings(measurements: readonly StrategyMeasurement[], s
     const c = bank.sweep.atEightyPercent.consistency;
     lines.push(`- The banking engine kept up to ${Math.round(bank.sweep.saturation.saturationPerSec)} transfers/s with a P95 of ${ms(bank.sweep.atEightyPercent.latency?.p95Ms ?? 0)} ms at 80 %; ${c.verdict}, ${c.anomalies['ledger violations']} ledger violations, ${c.anomalies['acknowledged transfers missing on the standby']} acknowledged transfers missing on the standby.`);
   }
+  const tpc = by('two-phase-commit');
+  if (tpc && tpc.sweep.atEightyPercent?.consistency) {
+    const c = tpc.sweep.atEightyPercent.consistency;
+    lines.push(`- Two-phase commit kept up to ${Math.round(tpc.sweep.saturation.saturationPerSec)} transfers/s with a P95 of ${ms(tpc.sweep.atEightyPercent.latency?.p95Ms ?? 0)} ms at 80 %; ${c.verdict}, ${c.anomalies['atomicity violations']} atomicity violations.`);
+  }
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@ import {
   YcsbWorkload,
   geometricRates,
   runBankingBench,
+  runTwoPhaseBench,
   strategyTarget,
   sweepOfferedLoad,
   sweepWith,
@@ -106,6 +107,24 @@ export function measureBanking(options: { seed: number; ratesPerSec?: readonly n
     ? `saturates on lock contention: at ${over.offeredPerSec} transfers/s, ${share} % were refused with a lock conflict, because each transfer holds its two account rows until the synchronous standby in Delhi has flushed its commit`
     : 'did not saturate in the sweep';
   return { strategy: 'banking-sync', name: sweep.points[0].target, episodeRow: ROW_OF_STRATEGY['banking-sync'], sweep, extrapolatedCapacityPerSec: null, why };
+}
+
+/**
+ * Two-phase commit across the five regions' banks on its own inter-bank transfer workload,
+ * over the same kind of sweep; it keeps up while at most BANKING_CONFLICT_SHARE_MAX of the
+ * transfers abort (a participant voted no on a locked row).
+ */
+export function measureTwoPhaseCommit(options: { seed: number; ratesPerSec?: readonly number[]; durationMs?: number; refineSteps?: number }): StrategyMeasurement {
+  const durationMs = options.durationMs ?? 1500;
+  const rates = options.ratesPerSec ?? geometricRates(50, 1600, 6);
+  const sweep = sweepWith((ratePerSec) => runTwoPhaseBench({ seed: options.seed, ratePerSec, durationMs }), rates, { errorShareMax: BANKING_CONFLICT_SHARE_MAX, refineSteps: options.refineSteps });
+  const s = sweep.saturation;
+  const over = s.firstOverloadedPerSec === null ? null : sweep.points.find((p) => p.offeredPerSec === s.firstOverloadedPerSec)!;
+  const share = over ? ((100 * over.errors) / Math.max(1, over.counted)).toFixed(1) : '0';
+  const why = over
+    ? `saturates on lock contention: at ${over.offeredPerSec} transfers/s, ${share} % aborted, because a participant keeps its rows locked from PREPARE until the decision has crossed the WAN`
+    : 'did not saturate in the sweep';
+  return { strategy: 'two-phase-commit', name: sweep.points[0].target, episodeRow: ROW_OF_STRATEGY['two-phase-commit'], sweep, extrapolatedCapacityPerSec: null, why };
 }
 
 export interface TableRow {
