@@ -18,3 +18,4 @@ export * from './history-check';
 export * from './strategy-targets';
 export * from './banking-target';
 export * from './two-phase-target';
+export * from './postgres-bench';
