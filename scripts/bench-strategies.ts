@@ -12,11 +12,15 @@
  *
  *   npm run bench:strategies [-- --seed 41 --workload A --duration-ms 1500]
  *
+ * With --postgres, the same mix also runs open-loop against a real PostgreSQL primary with one
+ * synchronous standby on loopback (FIRST 1), at synchronous_commit off / local / on / remote_apply.
+ *
  * Writes artifacts/bench-strategies-seed-<seed>.json.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { STRATEGY_IDS, YcsbWorkload, ycsbMix } from '../lib/bench';
+import { STRATEGY_IDS, YcsbWorkload, sweepPostgresLevels, ycsbMix } from '../lib/bench';
+import { LocalPgCluster, postgresAvailability } from '../lib/postgres';
 import { EPISODE_TABLE, curvePoints, measureBanking, measureStrategies, measureTwoPhaseCommit, regionalP95, tableRows } from '../lib/lessons/07-strategy-benchmarks';
 
 function arg(name: string, fallback: string): string {
@@ -57,6 +61,34 @@ const regional = regionalP95(measurements);
 console.log('\nP95 (ms) by client region at 80 % of saturation:');
 console.table(Object.fromEntries(regional.strategies.map((s, i) => [s, Object.fromEntries(regional.regions.map((r, j) => [r, regional.p95Ms[i][j]]))])));
 
+async function postgresRows(): Promise<unknown> {
+  if (!process.argv.includes('--postgres')) return null;
+  const availability = postgresAvailability();
+  if (!availability.binaries) {
+    console.log(`\nPostgreSQL row skipped: ${availability.reason}`);
+    return { skipped: availability.reason };
+  }
+  const cluster = await LocalPgCluster.start({ standbys: ['standby'], synchronousStandbyNames: 'FIRST 1 (standby)' });
+  try {
+    const rows = await sweepPostgresLevels({ cluster, mix, seed, durationMs: 1500, levels: ['off', 'local', 'on', 'remote_apply'], ratesPerSec: [500, 1000, 2000, 4000, 8000] });
+    console.log('\nReal PostgreSQL on loopback (one synchronous standby, FIRST 1, 16 connections; no WAN: loopback round trips are microseconds):');
+    console.table(
+      rows.map((r) => ({
+        synchronous_commit: r.level,
+        'saturation ops/s': r.saturation.firstOverloadedPerSec === null ? `> ${Math.round(r.saturation.saturationPerSec)}` : Math.round(r.saturation.saturationPerSec),
+        'P95 ms @80%': r.atEightyPercent?.latency?.p95Ms ?? null,
+        'P99 ms @80%': r.atEightyPercent?.latency?.p99Ms ?? null,
+        'errors/timeouts @80%': `${r.atEightyPercent?.errors ?? '-'}/${r.atEightyPercent?.timeouts ?? '-'}`,
+      })),
+    );
+    return rows.map((r) => ({ level: r.level, saturation: r.saturation, atEightyPercent: r.atEightyPercent, points: r.points }));
+  } finally {
+    await cluster.teardown();
+  }
+}
+
+void (async () => {
+const postgres = await postgresRows();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const out = path.resolve(__dirname, '..', 'artifacts', `bench-strategies-seed-${seed}.json`);
 fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -73,6 +105,7 @@ fs.writeFileSync(
       curves: curvePoints(measurements),
       saturation: measurements.map((m) => ({ strategy: m.strategy, ...m.sweep.saturation, extrapolatedCapacityPerSec: m.extrapolatedCapacityPerSec })),
       consistency: measurements.map((m) => ({ strategy: m.strategy, ...m.sweep.atEightyPercent?.consistency })),
+      postgres,
       wallSeconds: seconds,
     },
     null,
@@ -80,3 +113,4 @@ fs.writeFileSync(
   ),
 );
 console.log(`\n${seconds.toFixed(1)} s wall; results in ${path.relative(process.cwd(), out)} (seed ${seed})`);
+})();

@@ -14,6 +14,7 @@ import { SYNCHRONOUS_COMMIT_LEVELS } from '../postgres';
 import { keyChooser, poissonArrivalTimesMs } from '../workload';
 import type { BenchRunResult } from './open-loop-bench';
 import type { YcsbMix } from './ycsb';
+import { Saturation, findSaturation } from './saturation';
 
 export interface PostgresBenchOptions {
   cluster: LocalPgCluster;
@@ -137,4 +138,31 @@ export async function runPostgresOpenLoop(options: PostgresBenchOptions): Promis
     resources: [],
     consistency: null,
   };
+}
+
+export interface PostgresLevelRow {
+  level: SynchronousCommit;
+  points: BenchRunResult[];
+  saturation: Saturation;
+  atEightyPercent: BenchRunResult | null;
+}
+
+/**
+ * Each synchronous_commit level over an offered-load sweep (stopping at the first load that
+ * does not keep up), then a run at 80 % of the saturation found.
+ */
+export async function sweepPostgresLevels(options: Omit<PostgresBenchOptions, 'level' | 'ratePerSec'> & { levels: readonly SynchronousCommit[]; ratesPerSec: readonly number[] }): Promise<PostgresLevelRow[]> {
+  const { levels, ratesPerSec, ...base } = options;
+  const rows: PostgresLevelRow[] = [];
+  for (const level of levels) {
+    const points: BenchRunResult[] = [];
+    for (const ratePerSec of [...ratesPerSec].sort((a, b) => a - b)) {
+      points.push(await runPostgresOpenLoop({ ...base, level, ratePerSec }));
+      if (findSaturation(points).firstOverloadedPerSec !== null) break;
+    }
+    const saturation = findSaturation(points);
+    const atEightyPercent = saturation.saturationPerSec > 0 ? await runPostgresOpenLoop({ ...base, level, ratePerSec: 0.8 * saturation.saturationPerSec }) : null;
+    rows.push({ level, points, saturation, atEightyPercent });
+  }
+  return rows;
 }
