@@ -10,9 +10,9 @@
  * on the primary after the run.
  */
 import { Simulation, checkKnownKeys, checkNumber } from '../sim';
-import { LatencyHistogram } from '../stats';
 import { ledgerCluster } from '../strategies';
 import type { BenchRunResult } from './open-loop-bench';
+import { tallyWindow } from './window-tally';
 
 export interface BankingBenchOptions {
   seed: number;
@@ -58,34 +58,21 @@ export function runBankingBench(options: BankingBenchOptions): BenchRunResult {
   });
   sim.run(startMs + durationMs + timeoutMs + 100);
 
-  const windowStartMs = startMs + warmupMs;
-  const windowEndMs = startMs + durationMs;
-  const histogram = new LatencyHistogram({ highestMs: 2 * (durationMs + timeoutMs) + 1000 });
-  let counted = 0;
-  let completed = 0;
-  let errors = 0;
-  let timeouts = 0;
-  let completedInWindow = 0;
-  for (const op of cluster.history) {
-    if (op.returnMs !== null && op.result?.status === 'committed' && op.returnMs >= windowStartMs && op.returnMs < windowEndMs) completedInWindow++;
-    if (op.callMs < windowStartMs || op.callMs >= windowEndMs) continue;
-    counted++;
-    if (op.returnMs === null || !op.result) {
-      timeouts++;
-      histogram.record(timeoutMs);
-      continue;
-    }
-    if (op.result.status === 'rejected' && ENGINE_REJECTIONS.has(op.result.reason)) {
-      errors++;
-      continue;
-    }
-    completed++;
-    histogram.record(op.returnMs - op.callMs);
-  }
+  const timedOut = (op: (typeof cluster.history)[number]) => op.returnMs === null || !op.result;
+  const tally = tallyWindow(
+    cluster.history.map((op) => ({
+      callMs: op.callMs,
+      returnMs: op.returnMs,
+      outcome: timedOut(op) ? 'timeout' : op.result?.status === 'rejected' && ENGINE_REJECTIONS.has(op.result.reason) ? 'error' : 'completed',
+      succeeded: op.result?.status === 'committed',
+    })),
+    { startMs: startMs + warmupMs, endMs: startMs + durationMs },
+    timeoutMs,
+    2 * (durationMs + timeoutMs) + 1000,
+  );
+  const { windowMs, counted, completed, errors, timeouts, latency } = tally;
   const check = cluster.check();
   const lost = cluster.standbyId ? cluster.lostAcknowledged(cluster.standbyId).length : 0;
-  const windowMs = windowEndMs - windowStartMs;
-  const latency = histogram.count > 0 ? histogram.summary() : null;
   return {
     seed: options.seed,
     target: `banking engine, ${options.isolation ?? 'snapshot'} isolation, ${options.replication ?? 'sync'} standby`,
@@ -93,13 +80,13 @@ export function runBankingBench(options: BankingBenchOptions): BenchRunResult {
     shape: 'constant',
     offeredPerSec: ratePerSec,
     windowMs,
-    throughputPerSec: completedInWindow / (windowMs / 1000),
+    throughputPerSec: tally.throughputPerSec,
     counted,
     completed,
     errors,
     timeouts,
     latency,
-    regions: latency ? [{ region: options.tellerRegion ?? 'mumbai', count: histogram.count, p50Ms: latency.p50Ms, p95Ms: latency.p95Ms, p99Ms: latency.p99Ms }] : [],
+    regions: latency ? [{ region: options.tellerRegion ?? 'mumbai', count: tally.histogram.count, p50Ms: latency.p50Ms, p95Ms: latency.p95Ms, p99Ms: latency.p99Ms }] : [],
     busiestResource: null,
     resources: [],
     consistency: {

@@ -9,9 +9,9 @@
  * check over every bank's state after the run.
  */
 import { Simulation, checkKnownKeys, checkNumber } from '../sim';
-import { LatencyHistogram } from '../stats';
 import { twoPhaseCommit } from '../strategies';
 import type { BenchRunResult } from './open-loop-bench';
+import { tallyWindow } from './window-tally';
 
 export interface TwoPhaseBenchOptions {
   seed: number;
@@ -49,30 +49,19 @@ export function runTwoPhaseBench(options: TwoPhaseBenchOptions): BenchRunResult 
   });
   sim.run(startMs + durationMs + timeoutMs + 3000);
 
-  const windowStartMs = startMs + warmupMs;
-  const windowEndMs = startMs + durationMs;
-  const histogram = new LatencyHistogram({ highestMs: 2 * (durationMs + timeoutMs) + 1000 });
-  let counted = 0;
-  let completed = 0;
-  let errors = 0;
-  let timeouts = 0;
-  let completedInWindow = 0;
-  for (const op of cluster.history) {
-    if (op.returnMs !== null && op.decision === 'commit' && op.returnMs >= windowStartMs && op.returnMs < windowEndMs) completedInWindow++;
-    if (op.callMs < windowStartMs || op.callMs >= windowEndMs) continue;
-    counted++;
-    if (op.returnMs === null || op.decision === null) {
-      timeouts++;
-      histogram.record(timeoutMs);
-    } else if (op.decision === 'abort') errors++;
-    else {
-      completed++;
-      histogram.record(op.returnMs - op.callMs);
-    }
-  }
+  const tally = tallyWindow(
+    cluster.history.map((op) => ({
+      callMs: op.callMs,
+      returnMs: op.returnMs,
+      outcome: op.returnMs === null || op.decision === null ? 'timeout' : op.decision === 'abort' ? 'error' : 'completed',
+      succeeded: op.decision === 'commit',
+    })),
+    { startMs: startMs + warmupMs, endMs: startMs + durationMs },
+    timeoutMs,
+    2 * (durationMs + timeoutMs) + 1000,
+  );
+  const { windowMs, counted, completed, errors, timeouts, latency } = tally;
   const check = cluster.check();
-  const windowMs = windowEndMs - windowStartMs;
-  const latency = histogram.count > 0 ? histogram.summary() : null;
   return {
     seed: options.seed,
     target: 'two-phase commit across five data centres',
@@ -80,13 +69,13 @@ export function runTwoPhaseBench(options: TwoPhaseBenchOptions): BenchRunResult 
     shape: 'constant',
     offeredPerSec: ratePerSec,
     windowMs,
-    throughputPerSec: completedInWindow / (windowMs / 1000),
+    throughputPerSec: tally.throughputPerSec,
     counted,
     completed,
     errors,
     timeouts,
     latency,
-    regions: latency ? [{ region: 'mumbai', count: histogram.count, p50Ms: latency.p50Ms, p95Ms: latency.p95Ms, p99Ms: latency.p99Ms }] : [],
+    regions: latency ? [{ region: 'mumbai', count: tally.histogram.count, p50Ms: latency.p50Ms, p95Ms: latency.p95Ms, p99Ms: latency.p99Ms }] : [],
     busiestResource: null,
     resources: [],
     consistency: {

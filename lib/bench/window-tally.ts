@@ -1,0 +1,65 @@
+/**
+ * Counts a finished simulated run's operations inside the measurement window, the same way for
+ * every target that brings its own clients (the banking engine, two-phase commit): an operation
+ * is counted when it was *called* inside the window (so warm-up and the drain after the run
+ * are left out); one that never answered is a timeout, recorded at the timeout as its latency
+ * (a stalled system cannot hide its queue); an engine refusal is an error, with no latency;
+ * throughput counts the successes that *returned* inside the window.
+ */
+import { LatencyHistogram } from '../stats';
+import type { LatencySummary } from '../stats';
+
+export type WindowOutcome = 'completed' | 'error' | 'timeout';
+
+export interface WindowOperation {
+  callMs: number;
+  returnMs: number | null;
+  outcome: WindowOutcome;
+  /** Counts towards throughput when it returned inside the window (e.g. committed, not refused). */
+  succeeded: boolean;
+}
+
+export interface WindowTally {
+  windowMs: number;
+  throughputPerSec: number;
+  counted: number;
+  completed: number;
+  errors: number;
+  timeouts: number;
+  histogram: LatencyHistogram;
+  latency: LatencySummary | null;
+}
+
+export function tallyWindow(operations: Iterable<WindowOperation>, window: { startMs: number; endMs: number }, timeoutMs: number, highestMs: number): WindowTally {
+  const histogram = new LatencyHistogram({ highestMs });
+  let counted = 0;
+  let completed = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let succeededInWindow = 0;
+  for (const op of operations) {
+    if (op.succeeded && op.returnMs !== null && op.returnMs >= window.startMs && op.returnMs < window.endMs) succeededInWindow++;
+    if (op.callMs < window.startMs || op.callMs >= window.endMs) continue;
+    counted++;
+    if (op.outcome === 'timeout') {
+      timeouts++;
+      histogram.record(timeoutMs);
+    } else if (op.outcome === 'error') {
+      errors++;
+    } else {
+      completed++;
+      histogram.record((op.returnMs ?? op.callMs) - op.callMs);
+    }
+  }
+  const windowMs = window.endMs - window.startMs;
+  return {
+    windowMs,
+    throughputPerSec: succeededInWindow / (windowMs / 1000),
+    counted,
+    completed,
+    errors,
+    timeouts,
+    histogram,
+    latency: histogram.count > 0 ? histogram.summary() : null,
+  };
+}
