@@ -25,7 +25,7 @@ export function latencyThroughputFigure(measurements: readonly StrategyMeasureme
 
 export function regionalHeatmap(measurements: readonly StrategyMeasurement[], seed: number): Figure {
   const r = regionalP95(measurements);
-  return heatmapFigure({
+  const fig = heatmapFigure({
     rows: r.strategies,
     columns: r.regions,
     z: r.p95Ms,
@@ -35,4 +35,8 @@ export function regionalHeatmap(measurements: readonly StrategyMeasurement[], se
     yTitle: 'strategy',
     seed,
   });
+  // The rows are long strategy names: plotly's automargin makes room for them but then draws the
+  // axis title over them, so the row axis goes untitled (the hover still says "strategy").
+  fig.layout.yaxis = { ...((fig.layout.yaxis ?? {}) as Record<string, unknown>), title: { text: '' } };
+  return fig;
 }
