@@ -33,6 +33,7 @@ export type StrategyId =
   | 'lf-sync-first-1'
   | 'lf-sync-any-1'
   | 'multi-leader-lww'
+  | 'multi-leader-hlc'
   | 'eventual-crdt';
 
 export const STRATEGY_IDS: readonly StrategyId[] = [
@@ -42,6 +43,7 @@ export const STRATEGY_IDS: readonly StrategyId[] = [
   'lf-sync-first-1',
   'lf-sync-any-1',
   'multi-leader-lww',
+  'multi-leader-hlc',
   'eventual-crdt',
 ];
 
@@ -101,8 +103,8 @@ function leaderFollowerTarget(sim: Simulation, capacity: Capacity, ack: AckOptio
   };
 }
 
-function multiLeaderTarget(sim: Simulation): Built {
-  const store = multiLeaderRegisters<string>({ sim, regions: [...BENCH_REGIONS], policy: 'lww-physical', opCountMax: 2_000_000, recordCountMax: 2_000_000 });
+function multiLeaderTarget(sim: Simulation, policy: 'lww-physical' | 'lww-hlc'): Built {
+  const store = multiLeaderRegisters<string>({ sim, regions: [...BENCH_REGIONS], policy, opCountMax: 2_000_000, recordCountMax: 2_000_000 });
   const clients: WorkloadClient[] = BENCH_REGIONS.map((region) => ({
     id: `client-${region}`,
     region,
@@ -121,7 +123,7 @@ function multiLeaderTarget(sim: Simulation): Built {
     },
   }));
   return {
-    name: 'multi-leader, LWW (wall clock)',
+    name: policy === 'lww-hlc' ? 'multi-leader, LWW (hybrid logical clock)' : 'multi-leader, LWW (wall clock)',
     clients,
     servingNode: (_op, region) => region,
     replicasOf: (region) => BENCH_REGIONS.filter((r) => r !== region),
@@ -176,7 +178,9 @@ function build(sim: Simulation, id: StrategyId, capacity: Capacity): Built {
     case 'lf-sync-any-1':
       return leaderFollowerTarget(sim, capacity, { mode: 'sync', rule: 'ANY', count: 1 }, 'leader', 'leader–follower, sync ANY 1, reads at the leader');
     case 'multi-leader-lww':
-      return multiLeaderTarget(sim);
+      return multiLeaderTarget(sim, 'lww-physical');
+    case 'multi-leader-hlc':
+      return multiLeaderTarget(sim, 'lww-hlc');
     case 'eventual-crdt':
       return eventualTarget(sim);
   }

@@ -9,13 +9,13 @@ import { KvOperation, OperationResult, WorkloadClient } from '../../lib/workload
 const KEYS = { keyCount: 50, zipfTheta: 0.99 };
 
 describe('strategy targets', () => {
-  it('leader reads are linearizable; nearest-replica and multi-leader reads are caught stale', () => {
-    const run = (id: 'lf-async-leader-reads' | 'lf-async-follower-reads' | 'multi-leader-lww') =>
+  it('leader reads are linearizable; nearest-replica and multi-leader reads (by wall clock or HLC) are caught stale', () => {
+    const run = (id: 'lf-async-leader-reads' | 'lf-async-follower-reads' | 'multi-leader-lww' | 'multi-leader-hlc') =>
       runOpenLoopBench({ seed: 12, build: (sim) => strategyTarget(sim, id), mix: YCSB_MIXES.A, ratePerSec: 600, durationMs: 1000, keys: KEYS });
     const leader = run('lf-async-leader-reads');
     expect(leader.consistency!.anomalies['stale reads']).toBe(0);
     expect(leader.consistency!.verdict).toMatch(/^linearizable/);
-    for (const stale of [run('lf-async-follower-reads'), run('multi-leader-lww')]) {
+    for (const stale of [run('lf-async-follower-reads'), run('multi-leader-lww'), run('multi-leader-hlc')]) {
       expect(stale.consistency!.verdict).toBe('not linearizable');
       expect(stale.consistency!.anomalies['stale reads']).toBeGreaterThan(0);
     }

@@ -33,6 +33,7 @@ export const ROW_OF_STRATEGY: Readonly<Record<BenchRowId, string>> = {
   'lf-sync-first-1': 'Sync Replication',
   'lf-sync-any-1': 'Sync Replication',
   'multi-leader-lww': 'Master-Master',
+  'multi-leader-hlc': 'Master-Master',
   'eventual-crdt': '(not in the episode)',
 };
 
