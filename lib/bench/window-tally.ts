@@ -7,7 +7,7 @@
  * throughput counts the successes that *returned* inside the window.
  */
 import { LatencyHistogram } from '../stats';
-import type { LatencySummary } from '../stats';
+import type { BenchRunResult } from './open-loop-bench';
 
 export type WindowOutcome = 'completed' | 'error' | 'timeout';
 
@@ -19,16 +19,10 @@ export interface WindowOperation {
   succeeded: boolean;
 }
 
-export interface WindowTally {
-  windowMs: number;
-  throughputPerSec: number;
-  counted: number;
-  completed: number;
-  errors: number;
-  timeouts: number;
+/** The counting fields of a benchmark result, and the histogram they came from. */
+export type WindowTally = Pick<BenchRunResult, 'windowMs' | 'throughputPerSec' | 'counted' | 'completed' | 'errors' | 'timeouts' | 'latency'> & {
   histogram: LatencyHistogram;
-  latency: LatencySummary | null;
-}
+};
 
 export function tallyWindow(operations: Iterable<WindowOperation>, window: { startMs: number; endMs: number }, timeoutMs: number, highestMs: number): WindowTally {
   const histogram = new LatencyHistogram({ highestMs });
