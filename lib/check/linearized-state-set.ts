@@ -57,16 +57,23 @@ export class LinearizedStateSet {
 
   /** Whether the pair is present (the same arguments as `add`). */
   has(bitsHash: number, state: number, bits: Uint32Array, low: number, hiWord: number): boolean {
+    return this.probe(pairHash(bitsHash, state), state, bits, low, hiWord) >= 0;
+  }
+
+  /**
+   * Looks the pair up by open addressing: the slot that holds it, or -(s + 1) for the empty
+   * slot s where it would go.
+   */
+  private probe(hash: number, state: number, bits: Uint32Array, low: number, hiWord: number): number {
     const loWord = low >>> 5;
-    const length = hiWord >= loWord ? hiWord - loWord + 1 : 1;
-    const hash = (bitsHash ^ Math.imul(state + 1, 0x9e3779b1)) | 0;
+    const length = windowLength(low, hiWord);
     const table = this.table;
     const mask = this.mask;
     const entries = this.entries;
     let slot = mix(hash) & mask;
     for (;;) {
       const stored = table[slot];
-      if (stored === 0) return false;
+      if (stored === 0) return -(slot + 1);
       const at = (stored - 1) * ENTRY_INTS;
       if (entries[at] === hash && entries[at + 1] === state && entries[at + 2] === low && entries[at + 4] === length) {
         const pool = this.pool;
@@ -78,7 +85,7 @@ export class LinearizedStateSet {
             break;
           }
         }
-        if (same) return true;
+        if (same) return slot;
       }
       slot = (slot + 1) & mask;
     }
@@ -90,31 +97,13 @@ export class LinearizedStateSet {
    * when adding would exceed the memory budget (the caller turns that into "unknown").
    */
   add(bitsHash: number, state: number, bits: Uint32Array, low: number, hiWord: number): number {
+    const hash = pairHash(bitsHash, state);
+    const found = this.probe(hash, state, bits, low, hiWord);
+    if (found >= 0) return 0;
+    const slot = -found - 1;
     const loWord = low >>> 5;
-    const length = hiWord >= loWord ? hiWord - loWord + 1 : 1;
-    const hash = (bitsHash ^ Math.imul(state + 1, 0x9e3779b1)) | 0;
+    const length = windowLength(low, hiWord);
     const table = this.table;
-    const mask = this.mask;
-    const entries = this.entries;
-    let slot = mix(hash) & mask;
-    for (;;) {
-      const stored = table[slot];
-      if (stored === 0) break;
-      const at = (stored - 1) * ENTRY_INTS;
-      if (entries[at] === hash && entries[at + 1] === state && entries[at + 2] === low && entries[at + 4] === length) {
-        const pool = this.pool;
-        const base = entries[at + 3];
-        let same = true;
-        for (let w = 0; w < length; w++) {
-          if (pool[base + w] !== bits[loWord + w]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return 0;
-      }
-      slot = (slot + 1) & mask;
-    }
     if (this.entryCount * 28 + (this.poolUsed + length) * 4 + 28 > this.bytesMax) return -1;
     const entry = this.entryCount;
     if ((entry + 1) * ENTRY_INTS > this.entries.length) this.growEntries();
@@ -160,6 +149,17 @@ export class LinearizedStateSet {
     this.table = table;
     this.mask = mask;
   }
+}
+
+/** The memo key's hash: the linearized set's hash mixed with the model state. */
+function pairHash(bitsHash: number, state: number): number {
+  return (bitsHash ^ Math.imul(state + 1, 0x9e3779b1)) | 0;
+}
+
+/** Words stored for a window from operation `low` to bitset word `hiWord` (at least one). */
+function windowLength(low: number, hiWord: number): number {
+  const loWord = low >>> 5;
+  return hiWord >= loWord ? hiWord - loWord + 1 : 1;
 }
 
 /** Ints per entry in `LinearizedStateSet.entries`. */
