@@ -12,7 +12,7 @@
 import { Simulation, checkKnownKeys, checkNumber } from '../sim';
 import { ledgerCluster } from '../strategies';
 import type { BenchRunResult } from './open-loop-bench';
-import { tallyWindow } from './window-tally';
+import { checkOwnClientsRun, tallyWindow } from './window-tally';
 
 export interface BankingBenchOptions {
   seed: number;
@@ -39,10 +39,7 @@ const ENGINE_REJECTIONS = new Set(['lock-conflict', 'serialization-failure', 'no
 
 export function runBankingBench(options: BankingBenchOptions): BenchRunResult {
   checkKnownKeys('runBankingBench', options, KEYS);
-  const ratePerSec = checkNumber('runBankingBench ratePerSec', options.ratePerSec, { min: 0.001 });
-  const durationMs = checkNumber('runBankingBench durationMs', options.durationMs, { min: 10 });
-  const warmupMs = checkNumber('runBankingBench warmupMs', options.warmupMs ?? durationMs * 0.2, { min: 0, max: durationMs - 1 });
-  const timeoutMs = checkNumber('runBankingBench timeoutMs', options.timeoutMs ?? 2000, { min: 1 });
+  const { ratePerSec, durationMs, warmupMs, timeoutMs } = checkOwnClientsRun('runBankingBench', options);
   const tellers = checkNumber('runBankingBench tellers', options.tellers ?? 8, { integer: true, min: 1, max: 1000 });
   const sim = new Simulation({ seed: options.seed });
   const startMs = 200;

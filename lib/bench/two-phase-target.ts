@@ -11,7 +11,7 @@
 import { Simulation, checkKnownKeys, checkNumber } from '../sim';
 import { twoPhaseCommit } from '../strategies';
 import type { BenchRunResult } from './open-loop-bench';
-import { tallyWindow } from './window-tally';
+import { checkOwnClientsRun, tallyWindow } from './window-tally';
 
 export interface TwoPhaseBenchOptions {
   seed: number;
@@ -33,10 +33,7 @@ export const TWO_PHASE_BANKS = [
 
 export function runTwoPhaseBench(options: TwoPhaseBenchOptions): BenchRunResult {
   checkKnownKeys('runTwoPhaseBench', options, ['seed', 'ratePerSec', 'durationMs', 'warmupMs', 'accountsPerBank', 'clients', 'timeoutMs']);
-  const ratePerSec = checkNumber('runTwoPhaseBench ratePerSec', options.ratePerSec, { min: 0.001 });
-  const durationMs = checkNumber('runTwoPhaseBench durationMs', options.durationMs, { min: 10 });
-  const warmupMs = checkNumber('runTwoPhaseBench warmupMs', options.warmupMs ?? durationMs * 0.2, { min: 0, max: durationMs - 1 });
-  const timeoutMs = checkNumber('runTwoPhaseBench timeoutMs', options.timeoutMs ?? 2000, { min: 1 });
+  const { ratePerSec, durationMs, warmupMs, timeoutMs } = checkOwnClientsRun('runTwoPhaseBench', options);
   const clients = checkNumber('runTwoPhaseBench clients', options.clients ?? 8, { integer: true, min: 1, max: 1000 });
   const sim = new Simulation({ seed: options.seed });
   const startMs = 200;

@@ -6,6 +6,7 @@
  * (a stalled system cannot hide its queue); an engine refusal is an error, with no latency;
  * throughput counts the successes that *returned* inside the window.
  */
+import { checkNumber } from '../sim';
 import { LatencyHistogram } from '../stats';
 import type { BenchRunResult } from './open-loop-bench';
 
@@ -56,4 +57,21 @@ export function tallyWindow(operations: Iterable<WindowOperation>, window: { sta
     histogram,
     latency: histogram.count > 0 ? histogram.summary() : null,
   };
+}
+
+/** The run options every target with its own clients takes, checked alike. */
+export interface OwnClientsRunOptions {
+  ratePerSec: number;
+  durationMs: number;
+  warmupMs?: number;
+  timeoutMs?: number;
+}
+
+/** Checks those options (the builder's name in every message) and fills the defaults: warm-up 20 % of the run, timeout 2 s. */
+export function checkOwnClientsRun(builder: string, options: OwnClientsRunOptions): Required<OwnClientsRunOptions> {
+  const ratePerSec = checkNumber(`${builder} ratePerSec`, options.ratePerSec, { min: 0.001 });
+  const durationMs = checkNumber(`${builder} durationMs`, options.durationMs, { min: 10 });
+  const warmupMs = checkNumber(`${builder} warmupMs`, options.warmupMs ?? durationMs * 0.2, { min: 0, max: durationMs - 1 });
+  const timeoutMs = checkNumber(`${builder} timeoutMs`, options.timeoutMs ?? 2000, { min: 1 });
+  return { ratePerSec, durationMs, warmupMs, timeoutMs };
 }
