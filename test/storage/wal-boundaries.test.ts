@@ -29,6 +29,17 @@ function syncAndCrash(node: ReturnType<typeof bareNode>) {
 const segmentName = (startLsn: number) => `wal/${startLsn.toString(16).padStart(12, '0')}`;
 const segmentText = (node: ReturnType<typeof bareNode>, startLsn: number) => (node.ctx().disk.read(segmentName(startLsn)) as string[]).join('');
 
+/** A segment's text split into its frames: header (LSN 12, length 8, CRC 8 characters) + body. */
+function framesOf(text: string): string[] {
+  const frames: string[] = [];
+  for (let rest = text; rest.length > 0; ) {
+    const size = 28 + parseInt(rest.slice(12, 20), 16);
+    frames.push(rest.slice(0, size));
+    rest = rest.slice(size);
+  }
+  return frames;
+}
+
 describe('truncateBefore keeps every frame at or after the checkpoint LSN', () => {
   it('a segment whose last frame is exactly the LSN is kept (the frame survives a crash and reopening)', () => {
     const { node, wal } = durableLog(23);
@@ -75,15 +86,8 @@ describe('truncateBefore keeps every frame at or after the checkpoint LSN', () =
 describe('recovery stops at the first bad frame or missing segment', () => {
   it('a corrupt frame in a middle segment: later segments are discarded, never replayed', () => {
     const { node } = durableLog(15);
-    const middle = segmentText(node, 6);
     // Flip one character in the body of LSN 8 (the third frame of the 6–10 segment).
-    const frames: string[] = [];
-    let rest = middle;
-    for (let i = 0; i < 5; i++) {
-      const size = 28 + parseInt(rest.slice(12, 20), 16); // header (LSN 12, length 8, CRC 8) + body
-      frames.push(rest.slice(0, size));
-      rest = rest.slice(size);
-    }
+    const frames = framesOf(segmentText(node, 6));
     const bad = frames[2];
     frames[2] = bad.slice(0, bad.length - 2) + (bad[bad.length - 2] === '1' ? '2' : '1') + bad.slice(-1);
     node.ctx().disk.overwrite(segmentName(6), [frames.join('')]);
@@ -215,6 +219,48 @@ describe('what recovery reports and keeps', () => {
     const again = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
     expect(again.entries.map((e) => e.lsn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(again.report.tailCut).toBeNull();
+  });
+
+  it('after a crash, the empty segment a cut left at the next LSN is where the log continues: a checkpoint can empty every older segment', () => {
+    const { node } = durableLog(15);
+    const text = segmentText(node, 11);
+    node.ctx().disk.overwrite(segmentName(11), ['zz' + text.slice(2)]);
+    const first = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    first.wal.syncCut(() => undefined);
+    node.sim.run(node.sim.nowMs() + 5);
+    syncAndCrash(node);
+    // The disk now holds 1–5, 6–10 and an empty segment file at 11, the next LSN.
+    expect(segmentText(node, 11)).toBe('');
+    const { wal, report } = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(report).toMatchObject({ lastLsn: 10, tailCut: null, segmentsRead: 2 });
+    // A checkpoint covering 1–10: both full segments go, the (empty) segment being written stays.
+    expect(wal.truncateBefore(11)).toBe(2);
+    expect(segmentText(node, 1)).toBe('');
+    expect(segmentText(node, 6)).toBe('');
+    wal.flush(wal.append({ n: 11 }), () => undefined);
+    node.sim.run(node.sim.nowMs() + 5);
+    const again = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 }, 11);
+    expect(again.entries.map((e) => e.lsn)).toEqual([11]);
+  });
+
+  it('an emptied segment beyond the next LSN is not where the log continues: later appends keep their LSNs across reopening', () => {
+    const { node } = durableLog(15);
+    // Truncate the 6–10 segment after LSN 7 (a torn tail): the first open cuts there and empties 11–15.
+    const [six, seven] = framesOf(segmentText(node, 6));
+    node.ctx().disk.overwrite(segmentName(6), [six + seven + 'torn']);
+    const first = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(first.wal.lastLsn).toBe(7);
+    first.wal.syncCut(() => undefined);
+    node.sim.run(node.sim.nowMs() + 5);
+    syncAndCrash(node);
+    expect(segmentText(node, 11)).toBe('');
+    const second = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(second.wal.segmentCount).toBe(2);
+    second.wal.flush(second.wal.append({ n: 8 }), () => undefined);
+    node.sim.run(node.sim.nowMs() + 5);
+    const third = WriteAheadLog.open<Rec>(node.ctx(), { segmentFrames: 5 });
+    expect(third.entries.map((e) => e.lsn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(third.report.tailCut).toBeNull();
   });
 
   it('names the option and what is allowed for every bad option', () => {
