@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { NodeContext, Simulation } from '../../../lib/sim';
 import { DEFAULT_RECOVERY_COST } from '../../../lib/storage/database';
+import { walSegmentFiles } from '../../../lib/storage';
 import { coordinatorNode, TwoPhaseMetrics } from '../../../lib/strategies/two-phase-commit';
 import type { CoordinatorEvent, CoordinatorNode, TwoPhaseMessage } from '../../../lib/strategies/two-phase-commit';
 
@@ -48,11 +49,13 @@ function harness(options: HarnessOptions = {}) {
   const contexts = new Map<string, NodeContext>();
   const metrics = new TwoPhaseMetrics();
   let coordinator: CoordinatorNode | null = null;
+  let coordinatorContext: NodeContext | null = null;
   sim.addNode<CoordinatorNode>({
     id: 'coordinator',
     region: 'mumbai',
     fsyncMs: options.coordinatorFsyncMs ?? 1,
     create: (ctx) => {
+      coordinatorContext = ctx;
       coordinator = coordinatorNode(ctx, {
         banks: BANKS,
         clearing: null,
@@ -97,6 +100,7 @@ function harness(options: HarnessOptions = {}) {
     events,
     send,
     coordinator: () => coordinator as CoordinatorNode,
+    coordinatorContext: () => coordinatorContext as NodeContext,
     transfer: (gid: string, atMs: number, legs: unknown = LEGS) => sim.at(atMs, () => send('customer', { type: 'transfer', gid, legs } as TwoPhaseMessage)),
     outcomes: () => received.filter((r) => r.to === 'customer' && r.message.type === 'transfer-outcome').map((r) => r.message as Extract<TwoPhaseMessage, { type: 'transfer-outcome' }>),
     prepares: (to: string) => received.filter((r) => r.to === to && r.message.type === 'prepare').length,
@@ -248,6 +252,34 @@ describe('2PC coordinator: recovery resends every decision to commit not yet ack
     expect(h.decisionsTo('sbi', 'g2')).toEqual(['commit']); // g2 was closed before the checkpoint
     // The LSNs continue after the image's.
     expect(h.coordinator().wal.lastLsn).toBeGreaterThanOrEqual(image.durableLsn);
+  });
+  it('from the image alone, when no WAL frame after it survived: new decisions get LSNs after the image, so the next recovery replays them', () => {
+    const h = harness({ silent: ['sbi'], decisionRetryMs: 100_000, checkpointEveryMs: 300 });
+    h.sim.run(100);
+    h.transfer('g1', 100);
+    h.sim.at(150, () => h.send('sbi', { type: 'ack', gid: 'g1' }));
+    h.sim.run(400); // g1 decided (LSN 1, forced) and closed (its end record is not forced), then a checkpoint at ~320 ms
+    expect(h.coordinator().openCount()).toBe(0);
+    const imageLsn = h.coordinator().wal.firstRetainedLsn - 1; // the image covers what was durable: the decision
+    expect(imageLsn).toBe(1);
+    // What a crash leaves when the checkpoint emptied the segment holding the image's frames and
+    // the next (unsynced) segment was lost: the image, and no frame at or after it.
+    const disk = h.coordinatorContext().disk;
+    for (const file of walSegmentFiles(disk, 'wal/')) disk.overwrite(file.name, []);
+    h.coordinatorContext().fsync(() => undefined);
+    h.sim.run(410);
+    h.sim.crash('coordinator');
+    h.sim.at(420, () => h.sim.restart('coordinator'));
+    h.transfer('g3', 500);
+    h.sim.run(600); // recovered at ~440 ms; g3 decided (sbi never acks), no checkpoint before ~740 ms
+    expect(h.coordinator().wal.firstRetainedLsn).toBe(imageLsn + 1);
+    expect(h.records()).toEqual(['decide g3']);
+    expect(h.coordinator().wal.lastLsn).toBe(imageLsn + 1);
+    h.sim.crash('coordinator');
+    h.sim.at(650, () => h.sim.restart('coordinator'));
+    h.sim.run(700);
+    expect(h.coordinator().openCount()).toBe(1);
+    expect(h.decisionsTo('hdfc', 'g3')).toEqual(['commit', 'commit']);
   });
 });
 
