@@ -6,6 +6,7 @@
 // decision. Mutation testing (npm run test:mutation -- 2pc-participant) found these unchecked.
 import { describe, expect, it } from 'vitest';
 import { NodeContext, Simulation } from '../../../lib/sim';
+import type { DatabaseOptions } from '../../../lib/storage';
 import { participantNode, TwoPhaseMetrics } from '../../../lib/strategies/two-phase-commit';
 import type { ParticipantNode, TwoPhaseMessage } from '../../../lib/strategies/two-phase-commit';
 
@@ -16,7 +17,7 @@ interface Seen {
   message: TwoPhaseMessage;
 }
 
-function harness(options: { cooperativeTermination?: boolean; maxQueriesPerGid?: number; fsyncMs?: number; localLoad?: { ratePerSec: number; startMs: number; stopMs: number; maxAmountPaise: number } } = {}) {
+function harness(options: { cooperativeTermination?: boolean; maxQueriesPerGid?: number; fsyncMs?: number; localLoad?: { ratePerSec: number; startMs: number; stopMs: number; maxAmountPaise: number }; database?: DatabaseOptions } = {}) {
   const sim = new Simulation({ seed: 3 });
   const seen: Seen[] = [];
   const contexts = new Map<string, NodeContext>();
@@ -36,7 +37,7 @@ function harness(options: { cooperativeTermination?: boolean; maxQueriesPerGid?:
         openingBalances: { a01: 1000, a02: 50, atm: 0 },
         atmAccount: 'atm',
         localLoad: options.localLoad ?? null,
-        database: { checkpointEveryMs: 1_000_000 },
+        database: { checkpointEveryMs: 1_000_000, ...options.database },
         metrics,
       });
       return node;
@@ -284,7 +285,7 @@ describe('2PC participant: more states', () => {
     h.sim.at(150, () => h.sim.restart('hdfc'));
     h.sim.at(151, () => h.from('coordinator', h.prepare('g1', -100)));
     h.sim.run(400);
-    expect(h.to('coordinator', 'vote', 'g1').map((s) => s.message)).toMatchObject([{ vote: 'no', reason: 'not-ready' }]);
+    expect(h.to('coordinator', 'vote', 'g1').map((s) => s.message)).toMatchObject([{ vote: 'no', reason: 'not-ready', detail: 'hdfc cannot prepare: its database is recovering' }]);
   });
 
   it('a row locked by a local transaction gives lock-conflict (not locked-in-doubt); the detail names the shortfall', () => {
@@ -310,6 +311,37 @@ describe('2PC participant: more states', () => {
   });
 });
 
+describe('2PC participant: what it refuses to do', () => {
+  it('a decision that arrives while the database is still recovering is not applied: it stays prepared and asks once it can log the outcome', () => {
+    const h = harness();
+    h.sim.at(100, () => h.from('coordinator', h.prepare('g1', -100)));
+    h.sim.run(150);
+    h.sim.crash('hdfc');
+    h.sim.at(200, () => h.sim.restart('hdfc'));
+    h.sim.at(201, () => h.from('coordinator', { type: 'decision', gid: 'g1', decision: 'commit' }));
+    h.sim.run(210);
+    expect(h.node().db.isReady).toBe(false);
+    h.sim.run(400);
+    expect(h.node().db.gidState('g1')).toBe('prepared');
+    expect(h.to('coordinator', 'ack', 'g1')).toEqual([]);
+    expect(h.to('coordinator', 'query', 'g1').length).toBeGreaterThan(0);
+  });
+
+  it('a PREPARE to a standby database gets no (not-ready), saying it is not the primary', () => {
+    const h = harness({ database: { role: 'standby', replication: { primary: 'sbi' } } });
+    h.sim.at(100, () => h.from('coordinator', h.prepare('g1', -100)));
+    h.sim.run(200);
+    expect(h.to('coordinator', 'vote', 'g1').map((s) => s.message)).toMatchObject([{ vote: 'no', reason: 'not-ready', detail: 'hdfc cannot prepare: its database is a standby' }]);
+  });
+
+  it('a PREPARE the database rejects as malformed (a record with an empty key) stops the run: only conflicts become a no vote', () => {
+    const h = harness();
+    h.sim.at(100, () => h.from('coordinator', { type: 'prepare', gid: 'bad', ops: [{ kind: 'record', key: '', legs: [] }], coordinator: 'coordinator', participants: ['hdfc', 'sbi'] } as TwoPhaseMessage));
+    expect(() => h.sim.run(200)).toThrow(/write: key got ""; allowed: a non-empty string/);
+    expect(h.to('coordinator', 'vote', 'bad')).toEqual([]);
+  });
+});
+
 describe('2PC participant: local ATM withdrawals alongside 2PC', () => {
   it('run between startMs and stopMs at about ratePerSec, move money from customers to the ATM account only, and say why one was rejected', () => {
     const h = harness({ localLoad: { ratePerSec: 40, startMs: 300, stopMs: 1300, maxAmountPaise: 100 } });
@@ -326,11 +358,24 @@ describe('2PC participant: local ATM withdrawals alongside 2PC', () => {
       else expect(l.reason).not.toBeNull();
     }
     expect(locals.some((l) => l.lockedInDoubtBy === 'g1')).toBe(true);
+    expect(locals.filter((l) => l.reason === 'bad-request')).toEqual([]); // never the ATM account paying itself
     expect(locals.some((l) => l.status === 'committed')).toBe(true);
     const db = h.node().db;
     const atm = db.readCommitted('acct:atm') as number;
     const customers = (db.readCommitted('acct:a01') as number) + (db.readCommitted('acct:a02') as number);
     expect(atm).toBeGreaterThan(0);
     expect(customers + atm).toBe(1050 - 100); // money only moved (g1 took 100 out of a01)
+  });
+
+  it('resume promptly after a crash and restart inside the window', () => {
+    const h = harness({ localLoad: { ratePerSec: 40, startMs: 300, stopMs: 3000, maxAmountPaise: 100 } });
+    h.sim.at(1000, () => h.sim.crash('hdfc'));
+    h.sim.at(1100, () => h.sim.restart('hdfc'));
+    h.sim.run(3500);
+    const times = h.metrics.localTransactions.filter((l) => l.participant === 'hdfc').map((l) => l.atMs);
+    expect(times.filter((t) => t > 1000 && t < 1100)).toEqual([]); // down
+    const firstAfter = Math.min(...times.filter((t) => t >= 1100));
+    expect(firstAfter).toBeLessThan(1400); // recovery plus a few mean gaps of 25 ms, not another startMs of delay
+    expect(Math.max(...times)).toBeLessThan(3000);
   });
 });
