@@ -134,10 +134,10 @@ const MEMO_BYTES_CEILING = 16 * 1024 * 1024 * 1024;
 /**
  * The memo budget when none is given: half the memory free right now, so a large history may use
  * what the machine has (a 24 GiB machine gives several GiB) while a small machine is not pushed
- * into swap; never below 256 MiB nor above 16 GiB.
+ * into swap; never below 256 MiB nor above 16 GiB. `freeBytes` is there for tests.
  */
-export function defaultMemoBytesMax(): number {
-  return Math.min(MEMO_BYTES_CEILING, Math.max(MEMO_BYTES_FLOOR, Math.floor(os.freemem() / 2)));
+export function defaultMemoBytesMax(freeBytes: number = os.freemem()): number {
+  return Math.min(MEMO_BYTES_CEILING, Math.max(MEMO_BYTES_FLOOR, Math.floor(freeBytes / 2)));
 }
 const DEFAULT_STATES_MAX = 2_000_000;
 /** Search steps one key gets per turn before the next key's turn. */
@@ -162,7 +162,11 @@ function checkNumberOption(name: string, value: unknown, min: number): void {
   }
 }
 
-function validateOptions(options: LinearizabilityOptions): void {
+/** The options with every default filled in (see `LinearizabilityOptions` for each default). */
+export type ResolvedLinearizabilityOptions = Required<Omit<LinearizabilityOptions, 'model'>>;
+
+/** Checks the options (a bad one throws, naming it, what was given and what is allowed) and fills in the defaults. */
+export function resolveLinearizabilityOptions(options: LinearizabilityOptions): ResolvedLinearizabilityOptions {
   checkNumberOption('timeoutMs', options.timeoutMs, 0);
   checkNumberOption('stepsMax', options.stepsMax, 1);
   checkNumberOption('memoBytesMax', options.memoBytesMax, 1024);
@@ -170,6 +174,15 @@ function validateOptions(options: LinearizabilityOptions): void {
   if (options.equalTimes !== undefined && options.equalTimes !== 'concurrent' && options.equalTimes !== 'return-first') {
     throw new Error(`option "equalTimes" is ${JSON.stringify(options.equalTimes)}; allowed: "concurrent", "return-first"`);
   }
+  return {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    stepsMax: options.stepsMax ?? Infinity,
+    memoBytesMax: options.memoBytesMax ?? defaultMemoBytesMax(),
+    statesMax: options.statesMax ?? DEFAULT_STATES_MAX,
+    equalTimes: options.equalTimes ?? 'concurrent',
+    stopAtFirstViolation: options.stopAtFirstViolation !== false,
+    now: options.now ?? defaultNow,
+  };
 }
 
 /**
@@ -181,18 +194,14 @@ export function checkLinearizable(
   history: HistoryLike,
   options: LinearizabilityOptions = {},
 ): LinearizabilityResult {
-  validateOptions(options);
+  resolveLinearizabilityOptions(options);
   return checkValidatedHistory(validateHistory(history, options.model), options);
 }
 
 /** Splits a history into its partitions: one for a register, one per key (sorted) for kv. */
 export function partitionHistory(history: History): Array<{ key: string | null; indices: number[] }> {
   const ops = history.operations;
-  if (history.model === 'register') {
-    const all: number[] = new Array(ops.length);
-    for (let i = 0; i < ops.length; i++) all[i] = i;
-    return [{ key: null, indices: all }];
-  }
+  if (history.model === 'register') return [{ key: null, indices: ops.map((_, i) => i) }];
   const byKey = new Map<string, number[]>();
   for (let i = 0; i < ops.length; i++) {
     const key = (ops[i].input as { key: string }).key;
@@ -209,15 +218,10 @@ export function partitionHistory(history: History): Array<{ key: string | null; 
 
 /** The same check for a history that already passed `validateHistory` (e.g. from a parser). */
 export function checkValidatedHistory(history: History, options: LinearizabilityOptions = {}): LinearizabilityResult {
-  validateOptions(options);
-  const now = options.now !== undefined ? options.now : defaultNow;
+  const { now, timeoutMs, stepsMax, memoBytesMax, statesMax, equalTimes, stopAtFirstViolation } = resolveLinearizabilityOptions(options);
   const started = now();
-  const timeoutMs = options.timeoutMs !== undefined ? options.timeoutMs : DEFAULT_TIMEOUT_MS;
   const deadlineMs = started + timeoutMs;
   const partitions = partitionHistory(history);
-  const statesMax = options.statesMax !== undefined ? options.statesMax : DEFAULT_STATES_MAX;
-  const memoBytesMax = options.memoBytesMax !== undefined ? options.memoBytesMax : defaultMemoBytesMax();
-  const stopAtFirstViolation = options.stopAtFirstViolation !== false;
   const compiled: CompiledPartition[] = [];
   const searches: LinearizationSearch[] = [];
   // A partition whose history alone holds more distinct values than statesMax cannot even be
@@ -235,13 +239,7 @@ export function checkValidatedHistory(history: History, options: Linearizability
     }
     compiled.push(c);
     searches.push(
-      new LinearizationSearch(c.problem, {
-        deadlineMs,
-        stepsMax: options.stepsMax !== undefined ? options.stepsMax : Infinity,
-        memoBytesMax,
-        equalTimes: options.equalTimes !== undefined ? options.equalTimes : 'concurrent',
-        now,
-      }),
+      new LinearizationSearch(c.problem, { deadlineMs, stepsMax, memoBytesMax, equalTimes, now }),
     );
   }
   // The keys are searched in turns of SLICE_STEPS steps, so one key whose search explodes
@@ -280,17 +278,18 @@ export function checkValidatedHistory(history: History, options: Linearizability
     }
     pending = stillPending;
   }
-  for (const i of pending) outcomes[i] = searches[i].abandon();
-  const firstFailing = outcomes.findIndex((o) => o !== null && o.verdict === 'not-linearizable');
+  // What is still pending was left unfinished because a key failed.
+  const finished = outcomes.map((o, i) => o ?? searches[i].abandon());
+  const firstFailing = finished.findIndex((o) => o.verdict === 'not-linearizable');
   const keys = partitions.map((_, i) =>
-    keyResult(history, compiled[i], outcomes[i] as SearchOutcome, elapsedMs[i], timeoutMs, memoBytesMax, options, statesLimitMessages[i],
+    keyResult(history, compiled[i], finished[i], elapsedMs[i], timeoutMs, memoBytesMax, stepsMax, statesLimitMessages[i],
       firstFailing >= 0 ? compiled[firstFailing].key : null),
   );
   return { ...overallResult(history, keys, partitions.length, now() - started), memoBytesMax };
 }
 
 function keyLabel(model: ModelName, key: string | null): string {
-  return model === 'register' ? 'the register' : `key ${formatValue(key === null ? '' : key)}`;
+  return model === 'register' ? 'the register' : `key ${formatValue(key ?? '')}`;
 }
 
 function keyResult(
@@ -300,7 +299,7 @@ function keyResult(
   elapsedMs: number,
   timeoutMs: number,
   memoBytesMax: number,
-  options: LinearizabilityOptions,
+  stepsMax: number,
   statesLimitMessage: string | null,
   failedKey: string | null,
 ): KeyResult {
@@ -314,7 +313,7 @@ function keyResult(
       unknownReason =
         `${where}: not checked to the end, because ${keyLabel(history.model, failedKey)} was already found ` +
         'not linearizable (option "stopAtFirstViolation": false checks every key)';
-    } else if (outcome.limitHit === 'steps') unknownReason = `${where}: the search took ${options.stepsMax} steps, the limit set by option "stepsMax"`;
+    } else if (outcome.limitHit === 'steps') unknownReason = `${where}: the search took ${stepsMax} steps, the limit set by option "stepsMax"`;
     else {
       unknownReason =
         `${where}: the memo of explored configurations filled its budget of ${Math.round(memoBytesMax / 1048576)} MiB ` +
@@ -399,7 +398,7 @@ function counterexampleText(
 ): string {
   const where = keyLabel(history.model, key);
   const lines: string[] = [];
-  const holds = history.model === 'register' ? 'the register holds' : `${where} holds`;
+  const holds = `${where} holds`;
   if (prefix.length === 0) {
     lines.push(`${capitalise(where)}: not even the first operation fits (${holds} ${formatValue(stateAfterPrefix)} at the start).`);
   } else {
@@ -425,11 +424,11 @@ function counterexampleText(
 }
 
 function capitalise(text: string): string {
-  return text.length === 0 ? text : text[0].toUpperCase() + text.slice(1);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The blocked operations whose outputs contradict the state, or all blocked ones if none does. */
-function blamed(c: Counterexample): BlockedOperation[] {
+export function blamed(c: Counterexample): BlockedOperation[] {
   const contradicting = c.blocked.filter((b) => b.contradicts);
   return contradicting.length > 0 ? contradicting : c.blocked;
 }
