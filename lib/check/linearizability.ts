@@ -244,6 +244,7 @@ export function checkValidatedHistory(history: History, options: Linearizability
   }
   // The keys are searched in turns of SLICE_STEPS steps, so one key whose search explodes
   // cannot hide a cheap violation on another (Porcupine gets the same from goroutines).
+  // Stryker disable next-line ArrowFunction: undefined would do as well as null, both mean "no outcome yet" to the ?? below
   const outcomes: Array<SearchOutcome | null> = partitions.map(() => null);
   const statesLimitMessages: Array<string | null> = [...compileLimitMessages];
   const elapsedMs: number[] = partitions.map(() => 0);
@@ -336,6 +337,7 @@ function keyResult(
 
 function buildCounterexample(history: History, compiled: CompiledPartition, outcome: SearchOutcome): Counterexample {
   const deepest = outcome.deepest;
+  // Stryker disable next-line ConditionalExpression: unreachable guard (a failed search always records its deepest point); without it the next line throws on null anyway
   if (deepest === null) throw new Error('internal: a failed search must report its deepest point');
   const ops = history.operations;
   const table = compiled.table;
