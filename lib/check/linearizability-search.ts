@@ -112,11 +112,13 @@ export interface SearchOutcome {
 }
 
 /** Deterministic per-operation random words for the incremental (Zobrist) bitset hash. */
-function zobristWords(count: number): Int32Array {
+export function zobristWords(count: number): Int32Array {
   const words = new Int32Array(count);
   let x = 0x2545f491;
+  // Stryker disable next-line EqualityOperator: writing words[count] of a typed array is a no-op
   for (let i = 0; i < count; i++) {
     // splitmix32: a full-period generator whose outputs are well mixed.
+    // Stryker disable next-line ArithmeticOperator: any other full-period sequence hashes as well (the memo compares whole keys)
     x = (x + 0x9e3779b9) | 0;
     let z = x;
     z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
@@ -137,16 +139,9 @@ function zobristWords(count: number): Int32Array {
  * operations whose intervals nest go in separate chains. Returns each operation's predecessor's
  * rank, or -1.
  */
-function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank: Int32Array): Int32Array {
+function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank: Int32Array, retPos: Int32Array): Int32Array {
   const n = problem.opCount;
   const pred = new Int32Array(n).fill(-1);
-  const callPos = new Int32Array(n);
-  const retPos = new Int32Array(n);
-  for (let i = 0; i < sorted.length; i++) {
-    const e = sorted[i];
-    if ((e & 1) === 0) callPos[e >> 1] = i;
-    else retPos[e >> 1] = i;
-  }
   // Chain tails per group of identical operations, visited in call order.
   const tails = new Map<string, number[]>();
   const CHAINS_MAX = 64;
@@ -166,11 +161,12 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
       chain[0] = op;
       continue;
     }
-    // The chain whose last operation returned latest before this one returns (best fit).
-    let best = -1;
-    for (let c = 0; c < chain.length; c++) {
-      if (retPos[chain[c]] < retPos[op] && (best < 0 || retPos[chain[c]] > retPos[chain[best]])) best = c;
-    }
+    // The chain whose last operation returned latest before this one returns (best fit). A new
+    // chain starts only with an operation that returns before every chain's last one, and a chain
+    // grows only by one that returns before the last of every chain older than it, so the chains'
+    // last returns decrease from the oldest chain to the newest: the first that fits is the best.
+    // Stryker disable next-line EqualityOperator: two operations' returns are never at the same position
+    const best = chain.findIndex((tail) => retPos[tail] < retPos[op]);
     if (best >= 0) {
       pred[op] = rank[chain[best]];
       chain[best] = op;
@@ -189,22 +185,20 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
  */
 function sortEntries(problem: SearchProblem, equalTimes: 'concurrent' | 'return-first'): Int32Array {
   const n = problem.opCount;
-  const events: number[] = new Array(2 * n);
-  for (let i = 0; i < 2 * n; i++) events[i] = i;
+  const events = Array.from({ length: 2 * n }, (_, i) => i);
   const timeOf = (e: number): number => ((e & 1) === 0 ? problem.callTime[e >> 1] : problem.returnTime[e >> 1]);
   const rankOf = (e: number, time: number): number => {
     if ((e & 1) === 0) return 1;
     if (equalTimes === 'concurrent') return 2;
     return problem.callTime[e >> 1] === time ? 2 : 0;
   };
+  // Equal keys keep the input order (entry number): Array.prototype.sort is stable.
   events.sort((x, y) => {
     const tx = timeOf(x);
     const ty = timeOf(y);
+    // Stryker disable next-line EqualityOperator: the times differ here, so <= is <
     if (tx !== ty) return tx < ty ? -1 : 1;
-    const rx = rankOf(x, tx);
-    const ry = rankOf(y, ty);
-    if (rx !== ry) return rx - ry;
-    return x - y;
+    return rankOf(x, tx) - rankOf(y, ty);
   });
   return Int32Array.from(events);
 }
@@ -266,10 +260,11 @@ export class LinearizationSearch {
    */
   private readonly deepestNode: Int32Array;
   private readonly deepestStates: Int32Array;
-  private deepestDepth = -1;
+  private deepestDepth = 0;
   private deepestState = 0;
+  // Stryker disable next-line ArrayDeclaration: written at the first backtrack, before anything reads it
   private deepestCandidates: number[] = [];
-  private deepestBlocking = -1;
+  private deepestBlocking = 0;
   private dirtyFrom = 0;
   private node: number;
   private altFrom = 0;
@@ -285,22 +280,39 @@ export class LinearizationSearch {
     this.nodeOp = new Int32Array(2 * n + 2);
     this.nodeIsCall = new Uint8Array(2 * n + 2);
     this.matchOf = new Int32Array(2 * n + 2);
-    const returnNodeOf = new Int32Array(n);
+    // Node i + 1 is entry i in time order (node 0 is the head, 2n + 1 the tail). A call's node
+    // is matched with its return's node, which always comes later; the calls of the operations
+    // that can reset the state are indexed in list order (the dead-read prune).
     const sorted = sortEntries(problem, limits.equalTimes);
+    const callNodeOf = new Int32Array(n);
+    const retPos = new Int32Array(n);
+    this.resetIndex = new Int32Array(n).fill(-1);
+    const resets: number[] = [];
     for (let i = 0; i < 2 * n; i++) {
       const node = i + 1;
       const e = sorted[i];
-      this.nodeOp[node] = e >> 1;
-      this.nodeIsCall[node] = (e & 1) === 0 ? 1 : 0;
-      if ((e & 1) === 1) returnNodeOf[e >> 1] = node;
+      const op = e >> 1;
+      this.nodeOp[node] = op;
       this.prev[node] = node - 1;
       this.next[node] = node + 1;
+      if ((e & 1) === 0) {
+        this.nodeIsCall[node] = 1;
+        callNodeOf[op] = node;
+        const k = problem.kind[op];
+        if (k === STEP_WRITE || k === STEP_CAS_OK || k === STEP_CAS_MAYBE) {
+          this.resetIndex[op] = resets.length;
+          resets.push(node);
+        }
+      } else {
+        this.matchOf[callNodeOf[op]] = node;
+        retPos[op] = i;
+      }
     }
     this.next[0] = 1;
-    this.prev[2 * n + 1] = 2 * n;
-    for (let node = 1; node <= 2 * n; node++) {
-      if (this.nodeIsCall[node] === 1) this.matchOf[node] = returnNodeOf[this.nodeOp[node]];
-    }
+    // A sentinel after every node (not counted), so "the first write not linearized is called
+    // before node x" needs no bounds check.
+    resets.push(2 * n + 2);
+    this.resetNodes = Int32Array.from(resets);
     this.zobrist = zobristWords(n);
     // Ranks by call time keep the linearized set "a full prefix plus one concurrency window",
     // which is what makes the memo's keys small; operations that never returned go last, so one
@@ -321,18 +333,7 @@ export class LinearizationSearch {
     this.stackKeep = new Uint8Array(n);
     this.deepestNode = new Int32Array(n);
     this.deepestStates = new Int32Array(n);
-    this.predRank = identicalPredecessors(problem, sorted, this.rank);
-    this.resetIndex = new Int32Array(n).fill(-1);
-    const resets: number[] = [];
-    for (let node = 1; node <= 2 * n; node++) {
-      if (this.nodeIsCall[node] === 0) continue;
-      const k = problem.kind[this.nodeOp[node]];
-      if (k === STEP_WRITE || k === STEP_CAS_OK || k === STEP_CAS_MAYBE) {
-        this.resetIndex[this.nodeOp[node]] = resets.length;
-        resets.push(node);
-      }
-    }
-    this.resetNodes = Int32Array.from(resets);
+    this.predRank = identicalPredecessors(problem, sorted, this.rank, retPos);
     this.state = problem.initialState;
     this.node = this.next[0];
     if (n === 0) this.outcome = this.linearizable();
@@ -356,7 +357,7 @@ export class LinearizationSearch {
     const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, stackKeep, predRank, problem, limits, rank } =
       this;
     const { resetNodes, resetIndex } = this;
-    const resetCount = resetNodes.length;
+    const resetCount = resetNodes.length - 1;
     const mayBePrefix = problem.mayBePrefix;
     const kind = problem.kind;
     const argA = problem.argA;
@@ -473,6 +474,7 @@ export class LinearizationSearch {
             while (x === 0) x = ~bits[++w];
             newLow = (w << 5) + (31 - Math.clz32(x & -x));
           }
+          // Stryker disable next-line EqualityOperator: when equal, both branches give the same value
           const newHi = word > hiWord ? word : hiWord;
           const added = memo.add(bitsHash ^ zobrist[op], nextState, bits, newLow, newHi);
           if (added === 1) {
@@ -489,6 +491,7 @@ export class LinearizationSearch {
             const ri = resetIndex[op];
             if (ri === firstReset) {
               do firstReset++;
+              // Stryker disable next-line EqualityOperator: at resetCount the sentinel's bit reads as undefined, which ends the loop too
               while (firstReset < resetCount && (bits[rank[nodeOp[resetNodes[firstReset]]] >>> 5] & (1 << (rank[nodeOp[resetNodes[firstReset]]] & 31))) !== 0);
             }
             // Lift the call and its return out of the list.
@@ -520,9 +523,13 @@ export class LinearizationSearch {
         if (
           !illegal ||
           depth === 0 ||
+          // Stryker disable next-line ConditionalExpression: the only other step that can be illegal, a successful cas, is itself a write not linearized, called before its own return (the clause after next)
           (k !== STEP_READ && k !== STEP_CAS_FAIL) ||
+          // Stryker disable next-line ConditionalExpression: compiled problems hold no read or failed cas that never returned (no output: a no-op or a maybe-cas)
           returnTime[op] === Infinity ||
-          (firstReset < resetCount && resetNodes[firstReset] < matchOf[node]) ||
+          // Stryker disable next-line EqualityOperator: two nodes are never equal (the sentinel is past the tail)
+          resetNodes[firstReset] < matchOf[node] ||
+          // Stryker disable next-line ConditionalExpression: a failed cas exists only in a register, where mayBePrefix is null
           (k === STEP_READ && mayBePrefix !== null && mayBePrefix(state, argA[op]))
         ) {
           node = next[node];
@@ -571,6 +578,7 @@ export class LinearizationSearch {
           });
         }
         depth--;
+        // Stryker disable next-line EqualityOperator: when equal, the assignment changes nothing
         if (depth < dirtyFrom) dirtyFrom = depth;
         const top = stackNode[depth];
         const topOp = nodeOp[top];
@@ -578,10 +586,13 @@ export class LinearizationSearch {
         state = stackState[depth];
         const topRank = rank[topOp];
         bits[topRank >>> 5] &= ~(1 << (topRank & 31));
+        // Stryker disable next-line EqualityOperator: when equal, the assignment changes nothing
         if (topRank < low) low = topRank;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: bits[-1] is undefined, which ends the loop at -1 anyway; stopping at 0 on an empty set leaves the same one-word memo window
         while (hiWord >= 0 && bits[hiWord] === 0) hiWord--;
         bitsHash ^= zobrist[topOp];
         const ri = resetIndex[topOp];
+        // Stryker disable next-line EqualityOperator: when equal, the assignment changes nothing
         if (ri >= 0 && ri < firstReset) firstReset = ri;
         // Unlift in the reverse order of the lift, so the saved links are exact.
         const ret = matchOf[top];
@@ -593,6 +604,7 @@ export class LinearizationSearch {
         const alt = stackAlt[depth];
         if (alt + 1 < (mayBeNoEffect[topOp] === 1 ? 2 : 1)) {
           node = top;
+          // Stryker disable next-line ArithmeticOperator: from -1, alternative 0 is tried again, but the memo already holds it, so alternative 1 follows in the same step
           altFrom = alt + 1;
         } else {
           node = next[top];
@@ -605,11 +617,11 @@ export class LinearizationSearch {
 
   private currentOrder(): { order: number[]; states: number[] } {
     const depth = this.depth;
-    const order: number[] = new Array(depth);
-    const states: number[] = new Array(depth);
+    const order: number[] = [];
+    const states: number[] = [];
     for (let i = 0; i < depth; i++) {
-      order[i] = this.nodeOp[this.stackNode[i]];
-      states[i] = i + 1 < depth ? this.stackState[i + 1] : this.state;
+      order.push(this.nodeOp[this.stackNode[i]]);
+      states.push(i + 1 < depth ? this.stackState[i + 1] : this.state);
     }
     return { order, states };
   }
@@ -617,7 +629,7 @@ export class LinearizationSearch {
   /** Copies the current point (see `deepestNode`); the caller has saved the loop's locals. */
   private recordDeepest(blockingOp: number): void {
     const depth = this.depth;
-    const from = Math.min(this.dirtyFrom, this.deepestDepth < 0 ? 0 : this.deepestDepth);
+    const from = Math.min(this.dirtyFrom, this.deepestDepth);
     this.deepestNode.set(this.stackNode.subarray(from, depth), from);
     this.deepestStates.set(this.stackState.subarray(from, depth), from);
     this.dirtyFrom = depth;
@@ -625,19 +637,19 @@ export class LinearizationSearch {
     this.deepestState = this.state;
     this.deepestBlocking = blockingOp;
     const candidates: number[] = [];
-    const TAIL = 2 * this.n + 1;
-    for (let e = this.next[0]; e !== TAIL && this.nodeIsCall[e] === 1; e = this.next[e]) candidates.push(this.nodeOp[e]);
+    // The tail is not a call, so the walk stops there at the latest.
+    for (let e = this.next[0]; this.nodeIsCall[e] === 1; e = this.next[e]) candidates.push(this.nodeOp[e]);
     this.deepestCandidates = candidates;
   }
 
-  private deepestPoint(): DeepestPoint | null {
+  /** Only for a search that failed, which recorded a deepest point at its first backtrack. */
+  private deepestPoint(): DeepestPoint {
     const depth = this.deepestDepth;
-    if (depth < 0) return null;
-    const order: number[] = new Array(depth);
-    const states: number[] = new Array(depth);
+    const order: number[] = [];
+    const states: number[] = [];
     for (let i = 0; i < depth; i++) {
-      order[i] = this.nodeOp[this.deepestNode[i]];
-      states[i] = i + 1 < depth ? this.deepestStates[i + 1] : this.deepestState;
+      order.push(this.nodeOp[this.deepestNode[i]]);
+      states.push(i + 1 < depth ? this.deepestStates[i + 1] : this.deepestState);
     }
     return { order, states, candidates: this.deepestCandidates, blockingOp: this.deepestBlocking };
   }
