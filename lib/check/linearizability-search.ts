@@ -316,11 +316,12 @@ export class LinearizationSearch {
     this.zobrist = zobristWords(n);
     // Ranks by call time keep the linearized set "a full prefix plus one concurrency window",
     // which is what makes the memo's keys small; operations that never returned go last, so one
-    // left out for ever does not hold the prefix back.
+    // left out for ever does not hold the prefix back. Equal calls keep the operations' order (a
+    // stable sort).
     const byCall = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
       const fa = problem.returnTime[a] === Infinity ? 1 : 0;
       const fb = problem.returnTime[b] === Infinity ? 1 : 0;
-      return fa - fb || problem.callTime[a] - problem.callTime[b] || a - b;
+      return fa - fb || problem.callTime[a] - problem.callTime[b];
     });
     this.rank = new Int32Array(n);
     byCall.forEach((op, r) => (this.rank[op] = r));
@@ -357,6 +358,7 @@ export class LinearizationSearch {
     const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, stackKeep, predRank, problem, limits, rank } =
       this;
     const { resetNodes, resetIndex } = this;
+    // Stryker disable next-line ArithmeticOperator: past the sentinel the loop below reads undefined and stops at the sentinel all the same
     const resetCount = resetNodes.length - 1;
     const mayBePrefix = problem.mayBePrefix;
     const kind = problem.kind;

@@ -86,7 +86,7 @@ describe('a search object answers once and keeps its answer', () => {
 });
 
 describe("a lift that keeps the state (read, failed cas, no-op) needs no sibling: the pop goes on past it", () => {
-  it("kv, 4 operations (guards lines 39, 592)", () => {
+  it("kv: 2 append, 2 get", () => {
     const ops: Op[] = [
       [0,5,{"f":"append","key":"k","value":"a"},{}],
       [9,12,{"f":"get","key":"k"},{"value":"ab"}],
@@ -98,7 +98,7 @@ describe("a lift that keeps the state (read, failed cas, no-op) needs no sibling
 });
 
 describe("identical operations are lifted in interval order (chains of predecessors)", () => {
-  it("kv, 3 operations (guards lines 145, 147, 153, 155, 160, 161, 171, 172, 174, 326, 330, 418, 452, 521, 523, 524, 580, 640)", () => {
+  it("kv: 2 append, 1 get", () => {
     const ops: Op[] = [
       [0,5,{"f":"append","key":"k","value":"a"},{}],
       [9,12,{"f":"get","key":"k"},{"value":"ab"}],
@@ -106,7 +106,7 @@ describe("identical operations are lifted in interval order (chains of predecess
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [0, 2], "states": [1, 3], "candidates": [1], "blockingOp": 1}, "steps": 6, "memoEntries": 2, "memoBytes": 64, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 3 operations (guards lines 157)", () => {
+  it("register: 1 never-returned write, 1 read, 1 write", () => {
     const ops: Op[] = [
       [6,null,{"f":"write","value":1},null],
       [9,10,{"f":"read"},{"value":null}],
@@ -114,7 +114,7 @@ describe("identical operations are lifted in interval order (chains of predecess
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [2], "states": [1], "candidates": [0, 1], "blockingOp": 1}, "steps": 9, "memoEntries": 3, "memoBytes": 96, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("kv, 3 operations (guards lines 157, 164, 172)", () => {
+  it("kv: 1 get, 2 put", () => {
     const ops: Op[] = [
       [5,10,{"f":"get","key":"k"},{"value":"ab"}],
       [8,13,{"f":"put","key":"k","value":"b"},{}],
@@ -122,7 +122,7 @@ describe("identical operations are lifted in interval order (chains of predecess
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1, 2], "states": [2, 2], "candidates": [0], "blockingOp": 0}, "steps": 11, "memoEntries": 3, "memoBytes": 96, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 3 operations (guards lines 164)", () => {
+  it("register: 1 read, 2 never-returned write", () => {
     const ops: Op[] = [
       [3,4,{"f":"read"},{"value":3}],
       [1,null,{"f":"write","value":2},null],
@@ -130,7 +130,7 @@ describe("identical operations are lifted in interval order (chains of predecess
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [], "states": [], "candidates": [2, 1, 0], "blockingOp": 0}, "steps": 7, "memoEntries": 1, "memoBytes": 32, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 4 operations (guards lines 172)", () => {
+  it("register: 1 read, 3 write", () => {
     const ops: Op[] = [
       [4,10,{"f":"read"},{"value":1}],
       [1,3,{"f":"write","value":2},{}],
@@ -139,7 +139,7 @@ describe("identical operations are lifted in interval order (chains of predecess
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [2, 1, 3], "states": [2, 2, 2], "candidates": [0], "blockingOp": 0}, "steps": 17, "memoEntries": 5, "memoBytes": 160, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 9 operations (guards lines 172)", () => {
+  it("register: 4 write, 4 read, 1 cas", () => {
     const ops: Op[] = [
       [25,27,{"f":"write","value":3},{}],
       [28,31,{"f":"read"},{"value":3}],
@@ -153,7 +153,7 @@ describe("identical operations are lifted in interval order (chains of predecess
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [0, 1, 2, 3, 4, 5, 6, 7], "states": [1, 1, 1, 2, 1, 1, 1, 1], "candidates": [8], "blockingOp": 8}, "steps": 26, "memoEntries": 12, "memoBytes": 384, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 4 operations (guards lines 177)", () => {
+  it("register: 3 write, 1 read", () => {
     const ops: Op[] = [
       [2,3,{"f":"write","value":2},{}],
       [3,4,{"f":"write","value":2},{}],
@@ -165,7 +165,7 @@ describe("identical operations are lifted in interval order (chains of predecess
 });
 
 describe("calls and returns are ordered by time, ties by the equal-times rule", () => {
-  it("kv, 1 operation (guards lines 232, 393, 612)", () => {
+  it("kv: 1 put", () => {
     const ops: Op[] = [
       [8,12,{"f":"put","key":"k","value":"b"},{}],
     ];
@@ -174,14 +174,14 @@ describe("calls and returns are ordered by time, ties by the equal-times rule", 
 });
 
 describe("the list, ranks and write index the search starts from", () => {
-  it("kv, 2 operations (guards lines 328, 490)", () => {
+  it("kv: 1 put, 1 get", () => {
     const ops: Op[] = [
       [4,6,{"f":"put","key":"k","value":"b"},{}],
       [4,9,{"f":"get","key":"k"},{"value":""}],
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [1, 0], "orderStates": [0, 1], "deepest": null, "steps": 5, "memoEntries": 3, "memoBytes": 96, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 3 operations, equalTimes return-first (guards lines 330)", () => {
+  it("register: 1 never-returned write, 1 cas, 1 read; equalTimes return-first", () => {
     const ops: Op[] = [
       [4,null,{"f":"write","value":3},null],
       [2,7,{"f":"cas","from":3,"to":2},{"ok":true}],
@@ -189,7 +189,7 @@ describe("the list, ranks and write index the search starts from", () => {
     ];
     expect(searchOf("register", ops, {"equalTimes": "return-first"})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [2, 0, 1], "orderStates": [0, 1, 2], "deepest": null, "steps": 11, "memoEntries": 5, "memoBytes": 160, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 33 operations (guards lines 308, 309, 310, 311, 476)", () => {
+  it("register: 1 never-returned write, 2 cas, 16 read, 12 write, 2 failed cas", () => {
     const ops: Op[] = [
       [28,null,{"f":"write","value":2},null],
       [80,85,{"f":"cas","from":3,"to":2},{"ok":true}],
@@ -227,7 +227,7 @@ describe("the list, ranks and write index the search starts from", () => {
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [], "states": [], "candidates": [0, 1, 2], "blockingOp": 1}, "steps": 7, "memoEntries": 1, "memoBytes": 36, "memoWindowWordsMax": 2, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 65 operations (guards lines 309)", () => {
+  it("register: 29 read, 26 write, 6 cas, 2 never-returned write, 1 never-returned read, 1 failed cas", () => {
     const ops: Op[] = [
       [4,6,{"f":"read"},{"value":null}],
       [5,9,{"f":"write","value":3},{}],
@@ -297,7 +297,7 @@ describe("the list, ranks and write index the search starts from", () => {
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 27, 26, 30, 28, 29, 31, 32, 33, 34, 36, 37], "states": [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 3, 2, 2, 2, 3, 3, 2, 3, 2, 2, 1, 1, 1, 3, 1, 1, 1, 2, 2, 2, 2, 1, 1], "candidates": [35], "blockingOp": 35}, "steps": 144, "memoEntries": 63, "memoBytes": 2140, "memoWindowWordsMax": 2, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 33 operations (guards lines 310)", () => {
+  it("register: 13 write, 2 cas, 16 read, 2 failed cas", () => {
     const ops: Op[] = [
       [80,84,{"f":"write","value":3},{}],
       [80,85,{"f":"cas","from":3,"to":2},{"ok":true}],
@@ -338,20 +338,20 @@ describe("the list, ranks and write index the search starts from", () => {
 });
 
 describe("slices, the fake clock and the step limit", () => {
-  it("kv, 1 operation, slice 1 (guards lines 341)", () => {
+  it("kv: 1 put; slice 1", () => {
     const ops: Op[] = [
       [8,12,{"f":"put","key":"k","value":"b"},{}],
     ];
     expect(searchOf("kv", ops, {"slice": 1})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [0], "orderStates": [1], "deepest": null, "steps": 2, "memoEntries": 1, "memoBytes": 32, "memoWindowWordsMax": 1, "pauses": 1, "lastPauses": [1], "clockReadings": 1});
   });
-  it("kv, 2 operations (guards lines 393, 612)", () => {
+  it("kv: 1 append, 1 put", () => {
     const ops: Op[] = [
       [2,7,{"f":"append","key":"k","value":"b"},{}],
       [8,12,{"f":"put","key":"k","value":"b"},{}],
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [0, 1], "orderStates": [1, 1], "deepest": null, "steps": 3, "memoEntries": 2, "memoBytes": 64, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 27 operations, deadlineMs 2 (guards lines 394)", () => {
+  it("register: 1 never-returned write, 2 never-returned cas, 9 write, 10 read, 2 cas, 2 failed cas, 1 never-returned read; deadlineMs 2", () => {
     const ops: Op[] = [
       [43,null,{"f":"write","value":3},null],
       [46,null,{"f":"cas","from":3,"to":2},null],
@@ -386,7 +386,7 @@ describe("slices, the fake clock and the step limit", () => {
 });
 
 describe("what is tried at a call: the step codes, unknown outcomes, never-returned operations", () => {
-  it("register, 4 operations (guards lines 420)", () => {
+  it("register: 1 write, 2 read, 1 failed write", () => {
     const ops: Op[] = [
       [0,6,{"f":"write","value":3},{}],
       [8,13,{"f":"read"},{"value":2}],
@@ -395,13 +395,13 @@ describe("what is tried at a call: the step codes, unknown outcomes, never-retur
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [0, 2, 3], "states": [1, 1, 1], "candidates": [1], "blockingOp": 1}, "steps": 11, "memoEntries": 5, "memoBytes": 160, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 1 operation (guards lines 455, 462, 521)", () => {
+  it("register: 1 never-returned read", () => {
     const ops: Op[] = [
       [7,null,{"f":"read"},null],
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [], "orderStates": [], "deepest": null, "steps": 2, "memoEntries": 0, "memoBytes": 0, "memoWindowWordsMax": 0, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("kv, 1 operation (guards lines 462)", () => {
+  it("kv: 1 never-returned get", () => {
     const ops: Op[] = [
       [2,null,{"f":"get","key":"k"},null],
     ];
@@ -410,7 +410,7 @@ describe("what is tried at a call: the step codes, unknown outcomes, never-retur
 });
 
 describe("the memo key: the linearized set (first gap, highest word) and state", () => {
-  it("register, 3 operations (guards lines 469, 474, 486, 581)", () => {
+  it("register: 1 read, 1 failed write, 1 never-returned write", () => {
     const ops: Op[] = [
       [8,13,{"f":"read"},{"value":2}],
       [5,8,{"f":"write","value":3},{"ok":false}],
@@ -418,7 +418,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1], "states": [0], "candidates": [2, 0], "blockingOp": 0}, "steps": 7, "memoEntries": 3, "memoBytes": 96, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("kv, 5 operations (guards lines 472, 474)", () => {
+  it("kv: 1 get, 1 append, 3 put", () => {
     const ops: Op[] = [
       [5,10,{"f":"get","key":"k"},{"value":"ab"}],
       [0,1,{"f":"append","key":"k","value":"b"},{}],
@@ -428,7 +428,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1, 2, 3, 4], "states": [2, 2, 2, 2], "candidates": [0], "blockingOp": 0}, "steps": 22, "memoEntries": 6, "memoBytes": 192, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 3 operations (guards lines 474)", () => {
+  it("register: 1 write, 1 read, 1 failed write", () => {
     const ops: Op[] = [
       [0,6,{"f":"write","value":3},{}],
       [8,13,{"f":"read"},{"value":2}],
@@ -436,7 +436,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [0, 2], "states": [1, 1], "candidates": [1], "blockingOp": 1}, "steps": 6, "memoEntries": 3, "memoBytes": 96, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 3 operations (guards lines 486, 574, 620)", () => {
+  it("register: 1 read, 1 failed write, 1 never-returned write (case 2)", () => {
     const ops: Op[] = [
       [2,8,{"f":"read"},{"value":3}],
       [5,8,{"f":"write","value":3},{"ok":false}],
@@ -444,7 +444,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1], "states": [0], "candidates": [0, 2], "blockingOp": 0}, "steps": 8, "memoEntries": 3, "memoBytes": 96, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 3 operations (guards lines 486, 492, 545)", () => {
+  it("register: 1 write, 1 read, 1 never-returned write", () => {
     const ops: Op[] = [
       [0,6,{"f":"write","value":3},{}],
       [8,13,{"f":"read"},{"value":2}],
@@ -452,7 +452,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [0], "states": [1], "candidates": [2, 1], "blockingOp": 1}, "steps": 10, "memoEntries": 4, "memoBytes": 128, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("kv, 3 operations (guards lines 486)", () => {
+  it("kv: 1 get, 1 put, 1 unknown put", () => {
     const ops: Op[] = [
       [4,8,{"f":"get","key":"k"},{"value":"aa"}],
       [6,10,{"f":"put","key":"k","value":"a"},{}],
@@ -460,7 +460,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1], "states": [2], "candidates": [0, 2], "blockingOp": 0}, "steps": 18, "memoEntries": 5, "memoBytes": 160, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 37 operations (guards lines 473)", () => {
+  it("register: 3 never-returned write, 19 write, 3 cas, 9 read, 3 failed cas", () => {
     const ops: Op[] = [
       [26,null,{"f":"write","value":3},null],
       [38,40,{"f":"write","value":1},{}],
@@ -502,7 +502,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1, 2, 4, 5, 0, 3, 7, 6, 8, 9, 10, 11, 12, 13, 14, 16, 17, 15, 19, 18, 20, 21, 22, 24, 23, 28, 25, 26, 29, 30, 31, 32, 33, 27, 35, 34], "states": [2, 3, 2, 2, 1, 3, 3, 2, 2, 2, 3, 1, 1, 1, 1, 1, 2, 1, 3, 1, 1, 1, 1, 2, 3, 3, 2, 2, 2, 2, 2, 1, 1, 3, 2, 2], "candidates": [36], "blockingOp": 36}, "steps": 312, "memoEntries": 121, "memoBytes": 4320, "memoWindowWordsMax": 2, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 34 operations (guards lines 473)", () => {
+  it("register: 1 never-returned write, 18 write, 2 cas, 9 read, 4 failed cas", () => {
     const ops: Op[] = [
       [26,null,{"f":"write","value":3},null],
       [44,47,{"f":"write","value":2},{}],
@@ -541,7 +541,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1, 3, 4, 0, 2, 6, 5, 7, 8, 9, 10, 11, 12, 13, 15, 16, 14, 18, 17, 19, 20, 21, 23, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32], "states": [2, 3, 3, 1, 2, 2, 3, 3, 3, 2, 1, 1, 1, 1, 1, 3, 1, 2, 1, 1, 1, 1, 3, 2, 2, 3, 3, 3, 1, 1, 3, 3, 3], "candidates": [33], "blockingOp": 33}, "steps": 184, "memoEntries": 78, "memoBytes": 2792, "memoWindowWordsMax": 2, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 33 operations (guards lines 469, 472)", () => {
+  it("register: 11 write, 5 never-returned write, 14 read, 2 failed cas, 1 cas", () => {
     const ops: Op[] = [
       [88,91,{"f":"write","value":2},{}],
       [90,91,{"f":"write","value":1},{}],
@@ -579,7 +579,7 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [0, 1, 2, 6, 3, 4, 7, 8, 9, 10, 11, 5, 13, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32], "orderStates": [1, 2, 1, 1, 2, 2, 2, 2, 2, 3, 3, 1, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 3, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1], "deepest": null, "steps": 87, "memoEntries": 53, "memoBytes": 1728, "memoWindowWordsMax": 2, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 33 operations (guards lines 476)", () => {
+  it("register: 10 write, 5 never-returned write, 14 read, 2 failed cas, 1 cas, 1 never-returned read", () => {
     const ops: Op[] = [
       [90,91,{"f":"write","value":1},{}],
       [94,null,{"f":"write","value":2},null],
@@ -620,20 +620,20 @@ describe("the memo key: the linearized set (first gap, highest word) and state",
 });
 
 describe("a read that can never fit ends the configuration (dead reads)", () => {
-  it("register, 1 operation (guards lines 521, 522)", () => {
+  it("register: 1 read", () => {
     const ops: Op[] = [
       [2,4,{"f":"read"},{"value":2}],
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [], "states": [], "candidates": [0], "blockingOp": 0}, "steps": 2, "memoEntries": 0, "memoBytes": 0, "memoWindowWordsMax": 0, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 2 operations (guards lines 523)", () => {
+  it("register: 1 failed cas, 1 read", () => {
     const ops: Op[] = [
       [7,9,{"f":"cas","from":null,"to":2},{"ok":false}],
       [5,6,{"f":"read"},{"value":null}],
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1], "states": [0], "candidates": [0], "blockingOp": 0}, "steps": 2, "memoEntries": 1, "memoBytes": 32, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 3 operations, equalTimes return-first (guards lines 525)", () => {
+  it("register: 1 never-returned write, 1 write, 1 read; equalTimes return-first", () => {
     const ops: Op[] = [
       [4,null,{"f":"write","value":3},null],
       [9,12,{"f":"write","value":2},{}],
@@ -644,14 +644,14 @@ describe("a read that can never fit ends the configuration (dead reads)", () => 
 });
 
 describe("the counterexample keeps the prefix with the most operations that surely happened", () => {
-  it("register, 2 operations (guards lines 544, 545, 577)", () => {
+  it("register: 1 read, 1 never-returned write", () => {
     const ops: Op[] = [
       [2,8,{"f":"read"},{"value":3}],
       [4,null,{"f":"write","value":1},null],
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [], "states": [], "candidates": [0, 1], "blockingOp": 0}, "steps": 4, "memoEntries": 1, "memoBytes": 32, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 3 operations (guards lines 545)", () => {
+  it("register: 1 never-returned write, 1 cas, 1 read", () => {
     const ops: Op[] = [
       [4,null,{"f":"write","value":3},null],
       [2,7,{"f":"cas","from":3,"to":2},{"ok":true}],
@@ -659,7 +659,7 @@ describe("the counterexample keeps the prefix with the most operations that sure
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [0, 1], "states": [1, 2], "candidates": [2], "blockingOp": 2}, "steps": 6, "memoEntries": 2, "memoBytes": 64, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("kv, 4 operations (guards lines 545, 585)", () => {
+  it("kv: 2 append, 1 put, 1 get", () => {
     const ops: Op[] = [
       [1,5,{"f":"append","key":"k","value":"a"},{}],
       [3,8,{"f":"append","key":"k","value":"a"},{}],
@@ -671,7 +671,7 @@ describe("the counterexample keeps the prefix with the most operations that sure
 });
 
 describe("backtracking restores the state, the set, the write index and the list exactly", () => {
-  it("kv, 5 operations (guards lines 574)", () => {
+  it("kv: 1 append, 2 never-returned append, 2 get", () => {
     const ops: Op[] = [
       [6,11,{"f":"append","key":"k","value":"a"},{}],
       [0,null,{"f":"append","key":"k","value":"b"},null],
@@ -681,14 +681,14 @@ describe("backtracking restores the state, the set, the write index and the list
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [0, 2, 3], "states": [1, 3, 3], "candidates": [1, 4], "blockingOp": 4}, "steps": 22, "memoEntries": 9, "memoBytes": 288, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("kv, 2 operations (guards lines 577)", () => {
+  it("kv: 1 get, 1 unknown put", () => {
     const ops: Op[] = [
       [4,8,{"f":"get","key":"k"},{"value":"aa"}],
       [7,8,{"f":"put","key":"k","value":"b"},null],
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [], "states": [], "candidates": [0, 1], "blockingOp": 0}, "steps": 7, "memoEntries": 2, "memoBytes": 64, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 4 operations (guards lines 581)", () => {
+  it("register: 1 cas, 2 write, 1 failed cas", () => {
     const ops: Op[] = [
       [9,12,{"f":"cas","from":null,"to":2},{"ok":true}],
       [7,12,{"f":"write","value":3},{}],
@@ -697,14 +697,14 @@ describe("backtracking restores the state, the set, the write index and the list
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [2, 3, 1], "states": [1, 1, 2], "candidates": [0], "blockingOp": 0}, "steps": 10, "memoEntries": 4, "memoBytes": 128, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 2 operations (guards lines 582, 594)", () => {
+  it("register: 1 cas, 1 write", () => {
     const ops: Op[] = [
       [7,9,{"f":"cas","from":null,"to":2},{"ok":true}],
       [3,7,{"f":"write","value":3},{}],
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [0, 1], "orderStates": [1, 2], "deepest": null, "steps": 6, "memoEntries": 3, "memoBytes": 96, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 5 operations (guards lines 585)", () => {
+  it("register: 1 unknown read, 1 read, 1 unknown cas, 1 write, 1 failed cas", () => {
     const ops: Op[] = [
       [6,11,{"f":"read"},null],
       [6,7,{"f":"read"},{"value":3}],
@@ -714,7 +714,7 @@ describe("backtracking restores the state, the set, the write index and the list
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [3, 4, 0], "states": [3, 3, 3], "candidates": [2, 1], "blockingOp": 1}, "steps": 33, "memoEntries": 11, "memoBytes": 352, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 33 operations (guards lines 582)", () => {
+  it("register: 13 write, 15 read, 2 never-returned write, 2 failed cas, 1 cas", () => {
     const ops: Op[] = [
       [80,84,{"f":"write","value":3},{}],
       [86,87,{"f":"read"},{"value":3}],
@@ -752,7 +752,7 @@ describe("backtracking restores the state, the set, the write index and the list
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [0, 1, 2, 4, 3, 8, 5, 6, 9, 10, 11, 12, 13, 7, 15, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32], "orderStates": [1, 1, 1, 3, 2, 2, 3, 3, 3, 3, 3, 1, 1, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 3, 3, 3, 3, 2, 2, 2], "deepest": null, "steps": 141, "memoEntries": 70, "memoBytes": 2448, "memoWindowWordsMax": 2, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 33 operations (guards lines 582)", () => {
+  it("register: 4 never-returned write, 12 write, 14 read, 2 failed cas, 1 cas", () => {
     const ops: Op[] = [
       [26,null,{"f":"write","value":3},null],
       [88,93,{"f":"write","value":3},{}],
@@ -793,18 +793,33 @@ describe("backtracking restores the state, the set, the write index and the list
 });
 
 describe("the order, states and deepest point handed back", () => {
-  it("kv, 2 operations (guards lines 612)", () => {
+  it("kv: 1 never-returned append, 1 append", () => {
     const ops: Op[] = [
       [6,null,{"f":"append","key":"k","value":"b"},null],
       [2,7,{"f":"append","key":"k","value":"b"},{}],
     ];
     expect(searchOf("kv", ops, {})).toEqual({"verdict": "linearizable", "limitHit": null, "order": [1, 0], "orderStates": [1, 2], "deepest": null, "steps": 3, "memoEntries": 2, "memoBytes": 64, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
   });
-  it("register, 2 operations (guards lines 628)", () => {
+  it("register: 2 read", () => {
     const ops: Op[] = [
       [6,11,{"f":"read"},{"value":2}],
       [2,7,{"f":"read"},{"value":null}],
     ];
     expect(searchOf("register", ops, {})).toEqual({"verdict": "not-linearizable", "limitHit": null, "order": null, "orderStates": null, "deepest": {"order": [1], "states": [0], "candidates": [0], "blockingOp": 0}, "steps": 2, "memoEntries": 1, "memoBytes": 32, "memoWindowWordsMax": 1, "pauses": 0, "lastPauses": [], "clockReadings": 1});
+  });
+});
+
+describe('operations are numbered by call time, those that never returned last', () => {
+  it('a history listed backwards still keeps the memo window to the concurrency window (two words with the never-returned write)', () => {
+    // 40 sequential operations listed in reverse call order, and a write that never returned,
+    // called first. Numbered by list position, or with the never-returned write first, the
+    // linearized set would have holes below its highest operation and the memo keys would grow.
+    const ops: Op[] = [];
+    for (let i = 0; i < 40; i++) ops.push(i % 2 === 0 ? [2 * i, 2 * i + 1, { f: 'write', value: i }, {}] : [2 * i, 2 * i + 1, { f: 'read' }, { value: i - 1 }]);
+    ops.reverse();
+    ops.push([-1, null, { f: 'write', value: 99 }, null]);
+    const outcome = searchOf('register', ops, {});
+    expect(outcome).toMatchObject({ verdict: 'linearizable', steps: 42, memoEntries: 41, memoBytes: 1440, memoWindowWordsMax: 2 });
+    expect(outcome.order).toEqual([40, ...Array.from({ length: 40 }, (_, i) => 39 - i)]);
   });
 });
