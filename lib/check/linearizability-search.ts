@@ -113,19 +113,16 @@ export interface SearchOutcome {
 
 /** Deterministic per-operation random words for the incremental (Zobrist) bitset hash. */
 export function zobristWords(count: number): Int32Array {
-  const words = new Int32Array(count);
   let x = 0x2545f491;
-  // Stryker disable next-line EqualityOperator: writing words[count] of a typed array is a no-op
-  for (let i = 0; i < count; i++) {
+  return new Int32Array(count).map(() => {
     // splitmix32: a full-period generator whose outputs are well mixed.
     // Stryker disable next-line ArithmeticOperator: any other full-period sequence hashes as well (the memo compares whole keys)
     x = (x + 0x9e3779b9) | 0;
     let z = x;
     z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
     z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    words[i] = z ^ (z >>> 15);
-  }
-  return words;
+    return z ^ (z >>> 15);
+  });
 }
 
 /**
@@ -165,7 +162,7 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
     // chain starts only with an operation that returns before every chain's last one, and a chain
     // grows only by one that returns before the last of every chain older than it, so the chains'
     // last returns decrease from the oldest chain to the newest: the first that fits is the best.
-    // Stryker disable next-line EqualityOperator: two operations' returns are never at the same position
+    // Stryker disable next-line EqualityOperator: (<=) two operations' returns are never at the same position; >= is killed (checked by hand)
     const best = chain.findIndex((tail) => retPos[tail] < retPos[op]);
     if (best >= 0) {
       pred[op] = rank[chain[best]];
@@ -196,9 +193,8 @@ function sortEntries(problem: SearchProblem, equalTimes: 'concurrent' | 'return-
   events.sort((x, y) => {
     const tx = timeOf(x);
     const ty = timeOf(y);
-    // Stryker disable next-line EqualityOperator: the times differ here, so <= is <
-    if (tx !== ty) return tx < ty ? -1 : 1;
-    return rankOf(x, tx) - rankOf(y, ty);
+    // Equal times give 0, or NaN when both are +infinity: either way the rank decides.
+    return tx - ty || rankOf(x, tx) - rankOf(y, ty);
   });
   return Int32Array.from(events);
 }
@@ -241,6 +237,8 @@ export class LinearizationSearch {
    * there (-1: not one), and the first index not linearized (see `run`: the dead-read prune).
    */
   private readonly resetNodes: Int32Array;
+  /** The rank of each of those operations, then the sentinel rank n (a bit never set). */
+  private readonly resetRank: Int32Array;
   private readonly resetIndex: Int32Array;
   private firstReset = 0;
   private depth = 0;
@@ -309,10 +307,6 @@ export class LinearizationSearch {
       }
     }
     this.next[0] = 1;
-    // A sentinel after every node (not counted), so "the first write not linearized is called
-    // before node x" needs no bounds check.
-    resets.push(2 * n + 2);
-    this.resetNodes = Int32Array.from(resets);
     this.zobrist = zobristWords(n);
     // Ranks by call time keep the linearized set "a full prefix plus one concurrency window",
     // which is what makes the memo's keys small; operations that never returned go last, so one
@@ -325,6 +319,11 @@ export class LinearizationSearch {
     });
     this.rank = new Int32Array(n);
     byCall.forEach((op, r) => (this.rank[op] = r));
+    // Each list ends in a sentinel, so neither the dead-read test nor the walk to the next write
+    // not linearized needs a bounds check: a node after every node, and a rank whose bit is never
+    // set (bit n, in the bitset's spare word).
+    this.resetNodes = Int32Array.from([...resets, 2 * n + 2]);
+    this.resetRank = Int32Array.from([...resets.map((node) => this.rank[this.nodeOp[node]]), n]);
     const wordCount = (n + 31) >>> 5;
     this.bits = new Uint32Array(wordCount + 1);
     this.memo = new LinearizedStateSet(limits.memoBytesMax);
@@ -357,9 +356,7 @@ export class LinearizationSearch {
     const TAIL = 2 * this.n + 1;
     const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, stackKeep, predRank, problem, limits, rank } =
       this;
-    const { resetNodes, resetIndex } = this;
-    // Stryker disable next-line ArithmeticOperator: past the sentinel the loop below reads undefined and stops at the sentinel all the same
-    const resetCount = resetNodes.length - 1;
+    const { resetNodes, resetRank, resetIndex } = this;
     const mayBePrefix = problem.mayBePrefix;
     const kind = problem.kind;
     const argA = problem.argA;
@@ -476,8 +473,7 @@ export class LinearizationSearch {
             while (x === 0) x = ~bits[++w];
             newLow = (w << 5) + (31 - Math.clz32(x & -x));
           }
-          // Stryker disable next-line EqualityOperator: when equal, both branches give the same value
-          const newHi = word > hiWord ? word : hiWord;
+          const newHi = Math.max(word, hiWord);
           const added = memo.add(bitsHash ^ zobrist[op], nextState, bits, newLow, newHi);
           if (added === 1) {
             low = newLow;
@@ -492,9 +488,9 @@ export class LinearizationSearch {
             bitsHash ^= zobrist[op];
             const ri = resetIndex[op];
             if (ri === firstReset) {
-              do firstReset++;
-              // Stryker disable next-line EqualityOperator: at resetCount the sentinel's bit reads as undefined, which ends the loop too
-              while (firstReset < resetCount && (bits[rank[nodeOp[resetNodes[firstReset]]] >>> 5] & (1 << (rank[nodeOp[resetNodes[firstReset]]] & 31))) !== 0);
+              // On to the next write not linearized; the sentinel's bit is never set.
+              firstReset++;
+              while ((bits[resetRank[firstReset] >>> 5] & (1 << (resetRank[firstReset] & 31))) !== 0) firstReset++;
             }
             // Lift the call and its return out of the list.
             const ret = matchOf[node];
@@ -520,18 +516,18 @@ export class LinearizationSearch {
         // before its return: only appends may, and they only lengthen the state, so it must be a
         // prefix of what the read returned. When it is not (a register: whatever the state is),
         // the read can never fit, so this configuration is dead. The same for a failed cas
-        // whose expected value the register holds. (Exact: see the README's search section.)
+        // whose expected value the register holds. (Exact: see the README's search section.) The
+        // only other step that can be illegal, a successful cas, is itself a write not yet
+        // linearized and called before its own return, so the clause on writes keeps it.
         const k = kind[op];
         if (
           !illegal ||
           depth === 0 ||
-          // Stryker disable next-line ConditionalExpression: the only other step that can be illegal, a successful cas, is itself a write not linearized, called before its own return (the clause after next)
-          (k !== STEP_READ && k !== STEP_CAS_FAIL) ||
-          // Stryker disable next-line ConditionalExpression: compiled problems hold no read or failed cas that never returned (no output: a no-op or a maybe-cas)
+          // Stryker disable next-line ConditionalExpression: (false) compiled problems hold no read or failed cas that never returned (no output: a no-op or a maybe-cas); the true variant is killed (checked by hand)
           returnTime[op] === Infinity ||
-          // Stryker disable next-line EqualityOperator: two nodes are never equal (the sentinel is past the tail)
+          // Stryker disable next-line EqualityOperator: (<=) two nodes are never equal (the sentinel is past the tail); >= is killed (checked by hand)
           resetNodes[firstReset] < matchOf[node] ||
-          // Stryker disable next-line ConditionalExpression: a failed cas exists only in a register, where mayBePrefix is null
+          // Stryker disable next-line ConditionalExpression: (k === STEP_READ → true) a failed cas exists only in a register, where mayBePrefix is null; the other variants are killed (checked by hand)
           (k === STEP_READ && mayBePrefix !== null && mayBePrefix(state, argA[op]))
         ) {
           node = next[node];
@@ -580,22 +576,19 @@ export class LinearizationSearch {
           });
         }
         depth--;
-        // Stryker disable next-line EqualityOperator: when equal, the assignment changes nothing
-        if (depth < dirtyFrom) dirtyFrom = depth;
+        dirtyFrom = Math.min(dirtyFrom, depth);
         const top = stackNode[depth];
         const topOp = nodeOp[top];
         if (returnTime[topOp] === Infinity || mayBeNoEffect[topOp] === 1) optionalDepth--;
         state = stackState[depth];
         const topRank = rank[topOp];
         bits[topRank >>> 5] &= ~(1 << (topRank & 31));
-        // Stryker disable next-line EqualityOperator: when equal, the assignment changes nothing
-        if (topRank < low) low = topRank;
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: bits[-1] is undefined, which ends the loop at -1 anyway; stopping at 0 on an empty set leaves the same one-word memo window
-        while (hiWord >= 0 && bits[hiWord] === 0) hiWord--;
+        low = Math.min(low, topRank);
+        // Down to the highest word with a bit set; bits[-1] is undefined, so an empty set stops at -1.
+        while (bits[hiWord] === 0) hiWord--;
         bitsHash ^= zobrist[topOp];
         const ri = resetIndex[topOp];
-        // Stryker disable next-line EqualityOperator: when equal, the assignment changes nothing
-        if (ri >= 0 && ri < firstReset) firstReset = ri;
+        if (ri >= 0) firstReset = Math.min(firstReset, ri);
         // Unlift in the reverse order of the lift, so the saved links are exact.
         const ret = matchOf[top];
         next[prev[ret]] = ret;
