@@ -112,18 +112,17 @@ export interface SearchOutcome {
 }
 
 /** Deterministic per-operation random words for the incremental (Zobrist) bitset hash. */
-function zobristWords(count: number): Int32Array {
-  const words = new Int32Array(count);
+export function zobristWords(count: number): Int32Array {
   let x = 0x2545f491;
-  for (let i = 0; i < count; i++) {
+  return new Int32Array(count).map(() => {
     // splitmix32: a full-period generator whose outputs are well mixed.
+    // Stryker disable next-line ArithmeticOperator: any other full-period sequence hashes as well (the memo compares whole keys)
     x = (x + 0x9e3779b9) | 0;
     let z = x;
     z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
     z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    words[i] = z ^ (z >>> 15);
-  }
-  return words;
+    return z ^ (z >>> 15);
+  });
 }
 
 /**
@@ -137,16 +136,9 @@ function zobristWords(count: number): Int32Array {
  * operations whose intervals nest go in separate chains. Returns each operation's predecessor's
  * rank, or -1.
  */
-function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank: Int32Array): Int32Array {
+function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank: Int32Array, retPos: Int32Array): Int32Array {
   const n = problem.opCount;
   const pred = new Int32Array(n).fill(-1);
-  const callPos = new Int32Array(n);
-  const retPos = new Int32Array(n);
-  for (let i = 0; i < sorted.length; i++) {
-    const e = sorted[i];
-    if ((e & 1) === 0) callPos[e >> 1] = i;
-    else retPos[e >> 1] = i;
-  }
   // Chain tails per group of identical operations, visited in call order.
   const tails = new Map<string, number[]>();
   const CHAINS_MAX = 64;
@@ -166,11 +158,12 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
       chain[0] = op;
       continue;
     }
-    // The chain whose last operation returned latest before this one returns (best fit).
-    let best = -1;
-    for (let c = 0; c < chain.length; c++) {
-      if (retPos[chain[c]] < retPos[op] && (best < 0 || retPos[chain[c]] > retPos[chain[best]])) best = c;
-    }
+    // The chain whose last operation returned latest before this one returns (best fit). A new
+    // chain starts only with an operation that returns before every chain's last one, and a chain
+    // grows only by one that returns before the last of every chain older than it, so the chains'
+    // last returns decrease from the oldest chain to the newest: the first that fits is the best.
+    // Stryker disable next-line EqualityOperator: (<=) two operations' returns are never at the same position; >= is killed (checked by hand)
+    const best = chain.findIndex((tail) => retPos[tail] < retPos[op]);
     if (best >= 0) {
       pred[op] = rank[chain[best]];
       chain[best] = op;
@@ -189,22 +182,19 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
  */
 function sortEntries(problem: SearchProblem, equalTimes: 'concurrent' | 'return-first'): Int32Array {
   const n = problem.opCount;
-  const events: number[] = new Array(2 * n);
-  for (let i = 0; i < 2 * n; i++) events[i] = i;
+  const events = Array.from({ length: 2 * n }, (_, i) => i);
   const timeOf = (e: number): number => ((e & 1) === 0 ? problem.callTime[e >> 1] : problem.returnTime[e >> 1]);
   const rankOf = (e: number, time: number): number => {
     if ((e & 1) === 0) return 1;
     if (equalTimes === 'concurrent') return 2;
     return problem.callTime[e >> 1] === time ? 2 : 0;
   };
+  // Equal keys keep the input order (entry number): Array.prototype.sort is stable.
   events.sort((x, y) => {
     const tx = timeOf(x);
     const ty = timeOf(y);
-    if (tx !== ty) return tx < ty ? -1 : 1;
-    const rx = rankOf(x, tx);
-    const ry = rankOf(y, ty);
-    if (rx !== ry) return rx - ry;
-    return x - y;
+    // Equal times give 0, or NaN when both are +infinity: either way the rank decides.
+    return tx - ty || rankOf(x, tx) - rankOf(y, ty);
   });
   return Int32Array.from(events);
 }
@@ -247,6 +237,8 @@ export class LinearizationSearch {
    * there (-1: not one), and the first index not linearized (see `run`: the dead-read prune).
    */
   private readonly resetNodes: Int32Array;
+  /** The rank of each of those operations, then the sentinel rank n (a bit never set). */
+  private readonly resetRank: Int32Array;
   private readonly resetIndex: Int32Array;
   private firstReset = 0;
   private depth = 0;
@@ -266,10 +258,11 @@ export class LinearizationSearch {
    */
   private readonly deepestNode: Int32Array;
   private readonly deepestStates: Int32Array;
-  private deepestDepth = -1;
+  private deepestDepth = 0;
   private deepestState = 0;
+  // Stryker disable next-line ArrayDeclaration: written at the first backtrack, before anything reads it
   private deepestCandidates: number[] = [];
-  private deepestBlocking = -1;
+  private deepestBlocking = 0;
   private dirtyFrom = 0;
   private node: number;
   private altFrom = 0;
@@ -285,33 +278,52 @@ export class LinearizationSearch {
     this.nodeOp = new Int32Array(2 * n + 2);
     this.nodeIsCall = new Uint8Array(2 * n + 2);
     this.matchOf = new Int32Array(2 * n + 2);
-    const returnNodeOf = new Int32Array(n);
+    // Node i + 1 is entry i in time order (node 0 is the head, 2n + 1 the tail). A call's node
+    // is matched with its return's node, which always comes later; the calls of the operations
+    // that can reset the state are indexed in list order (the dead-read prune).
     const sorted = sortEntries(problem, limits.equalTimes);
+    const callNodeOf = new Int32Array(n);
+    const retPos = new Int32Array(n);
+    this.resetIndex = new Int32Array(n).fill(-1);
+    const resets: number[] = [];
     for (let i = 0; i < 2 * n; i++) {
       const node = i + 1;
       const e = sorted[i];
-      this.nodeOp[node] = e >> 1;
-      this.nodeIsCall[node] = (e & 1) === 0 ? 1 : 0;
-      if ((e & 1) === 1) returnNodeOf[e >> 1] = node;
+      const op = e >> 1;
+      this.nodeOp[node] = op;
       this.prev[node] = node - 1;
       this.next[node] = node + 1;
+      if ((e & 1) === 0) {
+        this.nodeIsCall[node] = 1;
+        callNodeOf[op] = node;
+        const k = problem.kind[op];
+        if (k === STEP_WRITE || k === STEP_CAS_OK || k === STEP_CAS_MAYBE) {
+          this.resetIndex[op] = resets.length;
+          resets.push(node);
+        }
+      } else {
+        this.matchOf[callNodeOf[op]] = node;
+        retPos[op] = i;
+      }
     }
     this.next[0] = 1;
-    this.prev[2 * n + 1] = 2 * n;
-    for (let node = 1; node <= 2 * n; node++) {
-      if (this.nodeIsCall[node] === 1) this.matchOf[node] = returnNodeOf[this.nodeOp[node]];
-    }
     this.zobrist = zobristWords(n);
     // Ranks by call time keep the linearized set "a full prefix plus one concurrency window",
     // which is what makes the memo's keys small; operations that never returned go last, so one
-    // left out for ever does not hold the prefix back.
+    // left out for ever does not hold the prefix back. Equal calls keep the operations' order (a
+    // stable sort).
     const byCall = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
       const fa = problem.returnTime[a] === Infinity ? 1 : 0;
       const fb = problem.returnTime[b] === Infinity ? 1 : 0;
-      return fa - fb || problem.callTime[a] - problem.callTime[b] || a - b;
+      return fa - fb || problem.callTime[a] - problem.callTime[b];
     });
     this.rank = new Int32Array(n);
     byCall.forEach((op, r) => (this.rank[op] = r));
+    // Each list ends in a sentinel, so neither the dead-read test nor the walk to the next write
+    // not linearized needs a bounds check: a node after every node, and a rank whose bit is never
+    // set (bit n, in the bitset's spare word).
+    this.resetNodes = Int32Array.from([...resets, 2 * n + 2]);
+    this.resetRank = Int32Array.from([...resets.map((node) => this.rank[this.nodeOp[node]]), n]);
     const wordCount = (n + 31) >>> 5;
     this.bits = new Uint32Array(wordCount + 1);
     this.memo = new LinearizedStateSet(limits.memoBytesMax);
@@ -321,18 +333,7 @@ export class LinearizationSearch {
     this.stackKeep = new Uint8Array(n);
     this.deepestNode = new Int32Array(n);
     this.deepestStates = new Int32Array(n);
-    this.predRank = identicalPredecessors(problem, sorted, this.rank);
-    this.resetIndex = new Int32Array(n).fill(-1);
-    const resets: number[] = [];
-    for (let node = 1; node <= 2 * n; node++) {
-      if (this.nodeIsCall[node] === 0) continue;
-      const k = problem.kind[this.nodeOp[node]];
-      if (k === STEP_WRITE || k === STEP_CAS_OK || k === STEP_CAS_MAYBE) {
-        this.resetIndex[this.nodeOp[node]] = resets.length;
-        resets.push(node);
-      }
-    }
-    this.resetNodes = Int32Array.from(resets);
+    this.predRank = identicalPredecessors(problem, sorted, this.rank, retPos);
     this.state = problem.initialState;
     this.node = this.next[0];
     if (n === 0) this.outcome = this.linearizable();
@@ -355,8 +356,7 @@ export class LinearizationSearch {
     const TAIL = 2 * this.n + 1;
     const { next, prev, nodeOp, nodeIsCall, matchOf, zobrist, bits, memo, stackNode, stackState, stackAlt, stackKeep, predRank, problem, limits, rank } =
       this;
-    const { resetNodes, resetIndex } = this;
-    const resetCount = resetNodes.length;
+    const { resetNodes, resetRank, resetIndex } = this;
     const mayBePrefix = problem.mayBePrefix;
     const kind = problem.kind;
     const argA = problem.argA;
@@ -473,7 +473,7 @@ export class LinearizationSearch {
             while (x === 0) x = ~bits[++w];
             newLow = (w << 5) + (31 - Math.clz32(x & -x));
           }
-          const newHi = word > hiWord ? word : hiWord;
+          const newHi = Math.max(word, hiWord);
           const added = memo.add(bitsHash ^ zobrist[op], nextState, bits, newLow, newHi);
           if (added === 1) {
             low = newLow;
@@ -488,8 +488,9 @@ export class LinearizationSearch {
             bitsHash ^= zobrist[op];
             const ri = resetIndex[op];
             if (ri === firstReset) {
-              do firstReset++;
-              while (firstReset < resetCount && (bits[rank[nodeOp[resetNodes[firstReset]]] >>> 5] & (1 << (rank[nodeOp[resetNodes[firstReset]]] & 31))) !== 0);
+              // On to the next write not linearized; the sentinel's bit is never set.
+              firstReset++;
+              while ((bits[resetRank[firstReset] >>> 5] & (1 << (resetRank[firstReset] & 31))) !== 0) firstReset++;
             }
             // Lift the call and its return out of the list.
             const ret = matchOf[node];
@@ -515,14 +516,18 @@ export class LinearizationSearch {
         // before its return: only appends may, and they only lengthen the state, so it must be a
         // prefix of what the read returned. When it is not (a register: whatever the state is),
         // the read can never fit, so this configuration is dead. The same for a failed cas
-        // whose expected value the register holds. (Exact: see the README's search section.)
+        // whose expected value the register holds. (Exact: see the README's search section.) The
+        // only other step that can be illegal, a successful cas, is itself a write not yet
+        // linearized and called before its own return, so the clause on writes keeps it.
         const k = kind[op];
         if (
           !illegal ||
           depth === 0 ||
-          (k !== STEP_READ && k !== STEP_CAS_FAIL) ||
+          // Stryker disable next-line ConditionalExpression: (false) compiled problems hold no read or failed cas that never returned (no output: a no-op or a maybe-cas); the true variant is killed (checked by hand)
           returnTime[op] === Infinity ||
-          (firstReset < resetCount && resetNodes[firstReset] < matchOf[node]) ||
+          // Stryker disable next-line EqualityOperator: (<=) two nodes are never equal (the sentinel is past the tail); >= is killed (checked by hand)
+          resetNodes[firstReset] < matchOf[node] ||
+          // Stryker disable next-line ConditionalExpression: (k === STEP_READ → true) a failed cas exists only in a register, where mayBePrefix is null; the other variants are killed (checked by hand)
           (k === STEP_READ && mayBePrefix !== null && mayBePrefix(state, argA[op]))
         ) {
           node = next[node];
@@ -571,18 +576,19 @@ export class LinearizationSearch {
           });
         }
         depth--;
-        if (depth < dirtyFrom) dirtyFrom = depth;
+        dirtyFrom = Math.min(dirtyFrom, depth);
         const top = stackNode[depth];
         const topOp = nodeOp[top];
         if (returnTime[topOp] === Infinity || mayBeNoEffect[topOp] === 1) optionalDepth--;
         state = stackState[depth];
         const topRank = rank[topOp];
         bits[topRank >>> 5] &= ~(1 << (topRank & 31));
-        if (topRank < low) low = topRank;
-        while (hiWord >= 0 && bits[hiWord] === 0) hiWord--;
+        low = Math.min(low, topRank);
+        // Down to the highest word with a bit set; bits[-1] is undefined, so an empty set stops at -1.
+        while (bits[hiWord] === 0) hiWord--;
         bitsHash ^= zobrist[topOp];
         const ri = resetIndex[topOp];
-        if (ri >= 0 && ri < firstReset) firstReset = ri;
+        if (ri >= 0) firstReset = Math.min(firstReset, ri);
         // Unlift in the reverse order of the lift, so the saved links are exact.
         const ret = matchOf[top];
         next[prev[ret]] = ret;
@@ -593,6 +599,7 @@ export class LinearizationSearch {
         const alt = stackAlt[depth];
         if (alt + 1 < (mayBeNoEffect[topOp] === 1 ? 2 : 1)) {
           node = top;
+          // Stryker disable next-line ArithmeticOperator: from -1, alternative 0 is tried again, but the memo already holds it, so alternative 1 follows in the same step
           altFrom = alt + 1;
         } else {
           node = next[top];
@@ -605,11 +612,11 @@ export class LinearizationSearch {
 
   private currentOrder(): { order: number[]; states: number[] } {
     const depth = this.depth;
-    const order: number[] = new Array(depth);
-    const states: number[] = new Array(depth);
+    const order: number[] = [];
+    const states: number[] = [];
     for (let i = 0; i < depth; i++) {
-      order[i] = this.nodeOp[this.stackNode[i]];
-      states[i] = i + 1 < depth ? this.stackState[i + 1] : this.state;
+      order.push(this.nodeOp[this.stackNode[i]]);
+      states.push(i + 1 < depth ? this.stackState[i + 1] : this.state);
     }
     return { order, states };
   }
@@ -617,7 +624,7 @@ export class LinearizationSearch {
   /** Copies the current point (see `deepestNode`); the caller has saved the loop's locals. */
   private recordDeepest(blockingOp: number): void {
     const depth = this.depth;
-    const from = Math.min(this.dirtyFrom, this.deepestDepth < 0 ? 0 : this.deepestDepth);
+    const from = Math.min(this.dirtyFrom, this.deepestDepth);
     this.deepestNode.set(this.stackNode.subarray(from, depth), from);
     this.deepestStates.set(this.stackState.subarray(from, depth), from);
     this.dirtyFrom = depth;
@@ -625,19 +632,19 @@ export class LinearizationSearch {
     this.deepestState = this.state;
     this.deepestBlocking = blockingOp;
     const candidates: number[] = [];
-    const TAIL = 2 * this.n + 1;
-    for (let e = this.next[0]; e !== TAIL && this.nodeIsCall[e] === 1; e = this.next[e]) candidates.push(this.nodeOp[e]);
+    // The tail is not a call, so the walk stops there at the latest.
+    for (let e = this.next[0]; this.nodeIsCall[e] === 1; e = this.next[e]) candidates.push(this.nodeOp[e]);
     this.deepestCandidates = candidates;
   }
 
-  private deepestPoint(): DeepestPoint | null {
+  /** Only for a search that failed, which recorded a deepest point at its first backtrack. */
+  private deepestPoint(): DeepestPoint {
     const depth = this.deepestDepth;
-    if (depth < 0) return null;
-    const order: number[] = new Array(depth);
-    const states: number[] = new Array(depth);
+    const order: number[] = [];
+    const states: number[] = [];
     for (let i = 0; i < depth; i++) {
-      order[i] = this.nodeOp[this.deepestNode[i]];
-      states[i] = i + 1 < depth ? this.deepestStates[i + 1] : this.deepestState;
+      order.push(this.nodeOp[this.deepestNode[i]]);
+      states.push(i + 1 < depth ? this.deepestStates[i + 1] : this.deepestState);
     }
     return { order, states, candidates: this.deepestCandidates, blockingOp: this.deepestBlocking };
   }
