@@ -6,8 +6,9 @@ import * as path from 'path';
 import { describe, expect, test } from 'vitest';
 import { checkTransactions, inferDependencies, transactionsOf, RW, WR, WW } from '../../lib/check';
 import type { TxnWorkload } from '../../lib/check';
+import { peerData } from '../peer-data';
 
-const ELLE_DIR = path.resolve(__dirname, '../../../shared/peer-data/elle');
+const ELLE_DIR = peerData('elle');
 const present = fs.existsSync(path.join(ELLE_DIR, 'cases'));
 
 interface ElleCase {

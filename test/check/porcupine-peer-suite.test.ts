@@ -4,9 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { checkValidatedHistory, parseHistory } from '../../lib/check';
+import { peerData } from '../peer-data';
 
-const projectRoot = path.resolve(__dirname, '..', '..');
-const suiteDir = path.resolve(projectRoot, '..', 'shared', 'peer-data', 'porcupine');
+const suiteDir = peerData('porcupine');
 const expectedFile = path.join(suiteDir, 'expected.txt');
 const present = fs.existsSync(expectedFile);
 

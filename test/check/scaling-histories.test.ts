@@ -7,6 +7,7 @@ import * as path from 'path';
 import { describe, expect, test } from 'vitest';
 import { checkValidatedHistory, parseHistory } from '../../lib/check';
 import { LinearizedStateSet } from '../../lib/check/linearized-state-set';
+import { peerData } from '../peer-data';
 
 describe('LinearizedStateSet', () => {
   test('equal hashes, different sets: both kept; the same set twice: found', () => {
@@ -34,7 +35,7 @@ describe('LinearizedStateSet', () => {
   });
 });
 
-const SCALING = path.resolve(__dirname, '../../../shared/peer-data/scaling');
+const SCALING = peerData('scaling');
 describe.skipIf(!fs.existsSync(SCALING))('long histories (../shared/peer-data/scaling)', () => {
   test.each([
     ['r5k-c10-stale.log', 'not-linearizable', 32],

@@ -4,14 +4,14 @@
 // must be decided in at most its recorded step count plus 5 % (and 50 steps). A change that
 // makes the search do less only needs the table rewritten:
 //   UPDATE_SEARCH_STEPS=1 npx vitest run test/check/search-effort.test.ts
-// The histories are read in place from ../shared/peer-data/porcupine (skipped without it).
+// The histories are read in place from shared/peer-data/porcupine (test/peer-data.ts finds it; skipped without it).
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { checkValidatedHistory, parseHistory } from '../../lib/check';
+import { peerData } from '../peer-data';
 
-const projectRoot = path.resolve(__dirname, '..', '..');
-const suiteDir = path.resolve(projectRoot, '..', 'shared', 'peer-data', 'porcupine');
+const suiteDir = peerData('porcupine');
 const expectedFile = path.join(suiteDir, 'expected.txt');
 const fixture = path.join(__dirname, 'fixtures', 'porcupine-search-steps.json');
 const present = fs.existsSync(expectedFile);

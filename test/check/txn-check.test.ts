@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { checkTransactionRecords, checkTransactions, parseJepsenEdn } from '../../lib/check';
 import type { Mop, TxnOp } from '../../lib/check';
+import { peerData } from '../peer-data';
 
 type Elem = number;
 const ok = (index: number, process: number, value: Mop[]): TxnOp => ({ index, process, type: 'ok', value });
@@ -168,7 +169,7 @@ describe('against a brute-force search over serial orders', () => {
   });
 });
 
-const HISTORIES = path.resolve(__dirname, '../../../shared/peer-data/elle/histories');
+const HISTORIES = peerData('elle', 'histories');
 describe.skipIf(!fs.existsSync(HISTORIES))("Elle's EDN history files", () => {
   test('si-without-g-single.edn: G2-item, not repeatable read, and snapshot isolation is not reported violated', () => {
     const { ops } = parseJepsenEdn(fs.readFileSync(path.join(HISTORIES, 'si-without-g-single.edn'), 'utf8'));
