@@ -25,6 +25,22 @@ describe('strategy targets', () => {
     expect(p50.kolkata).toBeGreaterThan(p50.mumbai);
   });
 
+  it('multi-leader with siblings: reads return several values, judged per read by the sibling check, and keeping siblings does not make a lagging region fresh', () => {
+    const run = (id: 'multi-leader-lww' | 'multi-leader-siblings') =>
+      runOpenLoopBench({ seed: 12, build: (sim) => strategyTarget(sim, id), mix: YCSB_MIXES.A, ratePerSec: 3000, durationMs: 1000, keys: KEYS });
+    const siblings = run('multi-leader-siblings');
+    const c = siblings.consistency!;
+    expect(c.verdict).toBe('not linearizable (reads return siblings)');
+    expect(c.anomalies['multi-value reads']).toBeGreaterThan(0);
+    expect(c.anomalies['most values in one read']).toBeGreaterThan(1);
+    expect(c.anomalies['most values in one read']).toBeLessThanOrEqual(5); // one concurrent write per region at most
+    expect(c.method).toMatch(/checkSiblingReads/);
+    // Staleness comes from replication lag, not from how conflicts resolve: siblings are as stale as LWW.
+    const lww = run('multi-leader-lww');
+    expect(c.anomalies['stale reads']).toBeGreaterThan(0);
+    expect(c.anomalies['stale reads']).toBeGreaterThan(0.5 * lww.consistency!.anomalies['stale reads']);
+  });
+
   it('a 1 Mbit/s link makes sync FIRST 1 saturate on the WAN link, in the strategy itself', () => {
     const r = runOpenLoopBench({ seed: 3, build: (sim) => strategyTarget(sim, 'lf-sync-first-1', { checkConsistency: false, capacity: { replicationMbps: 1 } }), mix: YCSB_MIXES.A, ratePerSec: 1200, durationMs: 1500, keys: KEYS });
     // The link to the nearest follower (the one FIRST 1 waits for) is busy all the time; commits

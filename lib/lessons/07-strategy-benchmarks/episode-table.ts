@@ -34,6 +34,7 @@ export const ROW_OF_STRATEGY: Readonly<Record<BenchRowId, string>> = {
   'lf-sync-any-1': 'Sync Replication',
   'multi-leader-lww': 'Master-Master',
   'multi-leader-hlc': 'Master-Master',
+  'multi-leader-siblings': 'Master-Master',
   'eventual-crdt': '(not in the episode)',
 };
 
