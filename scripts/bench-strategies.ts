@@ -27,6 +27,10 @@ import { STRATEGY_IDS, YcsbWorkload, sweepPostgresLevels, ycsbMix } from '../lib
 import { LocalPgCluster, postgresAvailability } from '../lib/postgres';
 import {
   EPISODE_TABLE,
+  INVENTORY_DURATION_MS,
+  INVENTORY_ORDERS_PER_SEC,
+  SHAPE_MEAN_OPS_PER_SEC,
+  SHAPE_STRATEGIES,
   curvePoints,
   inventoryRows,
   loadShapeRows,
@@ -82,14 +86,10 @@ const regional = regionalP95(measurements);
 console.log('\nP95 (ms) by client region at 80 % of saturation:');
 console.table(Object.fromEntries(regional.strategies.map((s, i) => [s, Object.fromEntries(regional.regions.map((r, j) => [r, regional.p95Ms[i][j]]))])));
 
-const INVENTORY_ORDERS_PER_SEC = [100, 300];
-const INVENTORY_DURATION_MS = 3000;
 const inventory = measureInventory({ seed, ordersPerSec: INVENTORY_ORDERS_PER_SEC, durationMs: INVENTORY_DURATION_MS });
 console.log(`\nFlash-sale inventory on the same five regions (40 variants × 10 units split equally; buyers at a constant rate for ${INVENTORY_DURATION_MS / 1000} s). No capacity model, so no saturation: the stock runs out first.`);
 console.table(inventoryRows(inventory).map(({ saturation, ...r }) => r));
 
-const SHAPE_STRATEGIES = ['lf-async-leader-reads', 'lf-sync-first-1', 'eventual-crdt'] as const;
-const SHAPE_MEAN_OPS_PER_SEC = 1000;
 const SHAPE_DURATION_MS = 3000;
 const shapes = measureLoadShapes({ seed, strategies: SHAPE_STRATEGIES, meanOpsPerSec: SHAPE_MEAN_OPS_PER_SEC, durationMs: SHAPE_DURATION_MS });
 console.log(`\nLoad shapes at one mean rate (${SHAPE_MEAN_OPS_PER_SEC} ops/s over ${SHAPE_DURATION_MS / 1000} s, YCSB A, no warm-up), P95 ms:`);
