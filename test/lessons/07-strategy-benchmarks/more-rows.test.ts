@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOAD_SHAPES, meanShareOf, runInventoryBench } from '../../../lib/bench';
 import { OptionError } from '../../../lib/sim';
-import { inventoryRows, loadShapeRows, measureInventory, measureLoadShapes, ROW_OF_STRATEGY } from '../../../lib/lessons/07-strategy-benchmarks';
+import { inventoryRows, loadShapeRows, measureBanking, measureInventory, measureLoadShapes, measureStrategies, moreRowFindings, ROW_OF_STRATEGY, tableRows } from '../../../lib/lessons/07-strategy-benchmarks';
 
 describe('inventory rows', () => {
   it('report the inventory check\'s oversold units, which a recount of the sales confirms', () => {
@@ -55,8 +55,19 @@ describe('load shapes at one mean rate', () => {
     expect(Object.keys(rows[0])).toHaveLength(1 + LOAD_SHAPES.length);
   });
 
-  it('the new strategies have a row of the episode table', () => {
+  it('the new strategies have rows in the table, with siblings counted and refusals by reason', () => {
     expect(ROW_OF_STRATEGY['multi-leader-siblings']).toBe('Master-Master');
     expect(ROW_OF_STRATEGY['banking-sync-serializable']).toBe('ACID Banking');
+    const measured = [
+      ...measureStrategies({ seed: 41, strategies: ['multi-leader-siblings'], ratesPerSec: [500, 1000], durationMs: 800, refineSteps: 0 }),
+      measureBanking({ seed: 41, isolation: 'serializable', ratesPerSec: [100, 200], durationMs: 800, refineSteps: 0 }),
+    ];
+    const rows = tableRows(measured);
+    expect(rows.map((r) => r.episodeRow)).toEqual(['Master-Master', 'ACID Banking']);
+    expect(rows[0].strategy).toMatch(/siblings/);
+    expect(rows[0].observedConsistency).toMatch(/multi-value reads/);
+    expect(rows[1].strategy).toMatch(/serializable/);
+    expect(rows[1].refusalsAt80).toMatch(/^\d+ lock conflicts?, \d+ serialization failures?$/);
+    expect(moreRowFindings(measured, 41)).toMatch(/reads returned several values/);
   });
 });
