@@ -5,10 +5,14 @@
  * Chennai, Kolkata; the leader in Mumbai), YCSB workload A on 1000 Zipfian keys (θ 0.99),
  * open-loop Poisson load timed from each request's intended start, an offered-load sweep per
  * strategy, then runs at 50 % and 80 % of the saturation throughput (the 80 % run's history
- * goes through lib/check). Capacity constants: data/bench-capacity.json. Last, the banking engine
- * on its own transfer workload (snapshot isolation, synchronous standby in Delhi), judged by
- * lib/check's ledger check, and two-phase commit across five regions' banks, judged by its
- * atomicity check.
+ * goes through lib/check; multi-leader with siblings through its sibling-aware read check).
+ * Capacity constants: data/bench-capacity.json. Then the banking engine on its own transfer
+ * workload (snapshot isolation and serializable, synchronous standby in Delhi; refusals by
+ * reason), judged by lib/check's ledger check, and two-phase commit across five regions' banks,
+ * judged by its atomicity check. Then, in tables of their own: the flash-sale inventory strategies
+ * on the same five regions (reservations/s, P95, oversold units from the inventory check; no
+ * capacity model, so no saturation), and P95 under the constant, business-day and sale-spike load
+ * shapes at one mean rate.
  *
  *   npm run bench:strategies [-- --seed 41 --workload A --duration-ms 1500]
  *
@@ -21,7 +25,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { STRATEGY_IDS, YcsbWorkload, sweepPostgresLevels, ycsbMix } from '../lib/bench';
 import { LocalPgCluster, postgresAvailability } from '../lib/postgres';
-import { EPISODE_TABLE, curvePoints, measureBanking, measureStrategies, measureTwoPhaseCommit, regionalP95, tableRows } from '../lib/lessons/07-strategy-benchmarks';
+import {
+  EPISODE_TABLE,
+  INVENTORY_DURATION_MS,
+  INVENTORY_ORDERS_PER_SEC,
+  SHAPE_MEAN_OPS_PER_SEC,
+  SHAPE_STRATEGIES,
+  curvePoints,
+  inventoryRows,
+  loadShapeRows,
+  measureBanking,
+  measureInventory,
+  measureLoadShapes,
+  measureStrategies,
+  measureTwoPhaseCommit,
+  regionalP95,
+  tableRows,
+} from '../lib/lessons/07-strategy-benchmarks';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,7 +55,12 @@ const mix = ycsbMix(workload);
 const started = process.hrtime.bigint();
 console.log(`bench:strategies — seed ${seed}, YCSB ${workload} (${mix.description}), 1000 Zipfian keys (θ 0.99), ${durationMs} ms a run (20 % warm-up), open loop from intended start`);
 
-const measurements = [...measureStrategies({ seed, strategies: STRATEGY_IDS, workload, durationMs }), measureBanking({ seed, durationMs }), measureTwoPhaseCommit({ seed, durationMs })];
+const measurements = [
+  ...measureStrategies({ seed, strategies: STRATEGY_IDS, workload, durationMs }),
+  measureBanking({ seed, durationMs }),
+  measureBanking({ seed, durationMs, isolation: 'serializable' }),
+  measureTwoPhaseCommit({ seed, durationMs }),
+];
 const rows = tableRows(measurements);
 
 console.log('\nThe episode claims:');
@@ -52,7 +77,7 @@ console.table(
     'P95 ms @80%': r.p95MsAt80,
     claimed: r.claimedConsistency,
     observed: r.observedConsistency,
-    'errors/timeouts @80%': `${r.errorsAt80}/${r.timeoutsAt80}`,
+    'errors/timeouts @80%': `${r.errorsAt80}/${r.timeoutsAt80}${r.refusalsAt80 ? ` (${r.refusalsAt80})` : ''}`,
   })),
 );
 console.log('\nWhy:');
@@ -60,6 +85,15 @@ for (const r of rows) console.log(`  ${r.strategy}: ${r.why}`);
 const regional = regionalP95(measurements);
 console.log('\nP95 (ms) by client region at 80 % of saturation:');
 console.table(Object.fromEntries(regional.strategies.map((s, i) => [s, Object.fromEntries(regional.regions.map((r, j) => [r, regional.p95Ms[i][j]]))])));
+
+const inventory = measureInventory({ seed, ordersPerSec: INVENTORY_ORDERS_PER_SEC, durationMs: INVENTORY_DURATION_MS });
+console.log(`\nFlash-sale inventory on the same five regions (40 variants × 10 units split equally; buyers at a constant rate for ${INVENTORY_DURATION_MS / 1000} s). No capacity model, so no saturation: the stock runs out first.`);
+console.table(inventoryRows(inventory).map(({ saturation, ...r }) => r));
+
+const SHAPE_DURATION_MS = 3000;
+const shapes = measureLoadShapes({ seed, strategies: SHAPE_STRATEGIES, meanOpsPerSec: SHAPE_MEAN_OPS_PER_SEC, durationMs: SHAPE_DURATION_MS });
+console.log(`\nLoad shapes at one mean rate (${SHAPE_MEAN_OPS_PER_SEC} ops/s over ${SHAPE_DURATION_MS / 1000} s, YCSB A, no warm-up), P95 ms:`);
+console.table(loadShapeRows(shapes));
 
 async function postgresRows(): Promise<unknown> {
   if (!process.argv.includes('--postgres')) return null;
@@ -105,6 +139,8 @@ fs.writeFileSync(
       curves: curvePoints(measurements),
       saturation: measurements.map((m) => ({ strategy: m.strategy, ...m.sweep.saturation, extrapolatedCapacityPerSec: m.extrapolatedCapacityPerSec })),
       consistency: measurements.map((m) => ({ strategy: m.strategy, ...m.sweep.atEightyPercent?.consistency })),
+      inventory: inventory.map(({ check, ...r }) => ({ ...r, verdict: check.verdict, undersoldOrders: check.undersold.length, nonAtomicCarts: check.nonAtomicCarts.length })),
+      loadShapes: shapes,
       postgres,
       wallSeconds: seconds,
     },

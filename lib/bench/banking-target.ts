@@ -68,6 +68,12 @@ export function runBankingBench(options: BankingBenchOptions): BenchRunResult {
     2 * (durationMs + timeoutMs) + 1000,
   );
   const { windowMs, counted, completed, errors, timeouts, latency } = tally;
+  // Refusals by reason, counted over the same window as the errors.
+  const errorsByReason: Record<string, number> = { 'lock-conflict': 0, 'serialization-failure': 0 };
+  for (const op of cluster.history) {
+    if (op.callMs < startMs + warmupMs || op.callMs >= startMs + durationMs || timedOut(op)) continue;
+    if (op.result?.status === 'rejected' && ENGINE_REJECTIONS.has(op.result.reason)) errorsByReason[op.result.reason] = (errorsByReason[op.result.reason] ?? 0) + 1;
+  }
   const check = cluster.check();
   const lost = cluster.standbyId ? cluster.lostAcknowledged(cluster.standbyId).length : 0;
   return {
@@ -81,6 +87,7 @@ export function runBankingBench(options: BankingBenchOptions): BenchRunResult {
     counted,
     completed,
     errors,
+    errorsByReason,
     timeouts,
     latency,
     regions: latency ? [{ region: options.tellerRegion ?? 'mumbai', count: tally.histogram.count, p50Ms: latency.p50Ms, p95Ms: latency.p95Ms, p99Ms: latency.p99Ms }] : [],
@@ -88,7 +95,7 @@ export function runBankingBench(options: BankingBenchOptions): BenchRunResult {
     resources: [],
     consistency: {
       verdict: check.ok ? 'ledger invariants hold (ACID)' : 'ledger invariants broken',
-      anomalies: { 'ledger violations': check.violations.length, 'acknowledged transfers missing on the standby': lost, 'lock conflicts': errors },
+      anomalies: { 'ledger violations': check.violations.length, 'acknowledged transfers missing on the standby': lost, 'lock conflicts': errorsByReason['lock-conflict'], 'serialization failures': errorsByReason['serialization-failure'] },
       method: `lib/check checkLedger on the primary's committed rows (${check.transfersPresent} transfers present), and acknowledged transfers looked up on the standby`,
     },
   };

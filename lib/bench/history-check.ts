@@ -5,13 +5,19 @@
  * one client; the checker only needs call and return times. Requests that never answered
  * stay open (return null): the checker lets them take effect or not.
  */
-import { checkLinearizable } from '../check';
+import { checkLinearizable, checkSiblingReads } from '../check';
 import { HistoryRecorder, OperationRecord, Simulation } from '../sim';
 import type { KvOperation, OperationResult, WorkloadClient } from '../workload';
 import type { ObservedConsistency } from './bench-target';
 
 export interface KvOutputRecord {
   value?: string;
+  /** Every value a multi-value read returned (siblings). */
+  values?: string[];
+}
+
+function readOutput(result: OperationResult): KvOutputRecord {
+  return result.values !== undefined ? { value: result.value ?? '', values: [...result.values] } : { value: result.value ?? '' };
 }
 
 export class KvHistory {
@@ -38,7 +44,7 @@ export class KvHistory {
           op,
           (result) => {
             // A failed write may or may not have happened: leave it open. A failed read saw nothing.
-            if (result.ok) history.recorder.complete(index, op.f === 'get' ? { value: result.value ?? '' } : {}, history.sim.nowMs());
+            if (result.ok) history.recorder.complete(index, op.f === 'get' ? readOutput(result) : {}, history.sim.nowMs());
             if (done) done(result);
           },
           session,
@@ -57,46 +63,11 @@ export class KvHistory {
 
   /**
    * Reads that returned a value no linearization allows because a newer write had already
-   * finished before the read began: stale reads. A read may return the value of a put p when
-   * p started before the read ended and no other put both started after p ended and ended
-   * before the read began; "" (never written) only when no put ended before the read began.
-   * Put values are unique (the driver numbers them), so a value names its put.
+   * finished before the read began: stale reads, by lib/check's checkSiblingReads (one
+   * definition for single- and multi-value reads; put values are unique, so a value names its put).
    */
   staleReads(): number {
-    const byKey = new Map<string, OperationRecord<KvOperation, KvOutputRecord>[]>();
-    for (const op of this.recorder.operations()) {
-      const list = byKey.get(op.input.key);
-      if (list) list.push(op);
-      else byKey.set(op.input.key, [op]);
-    }
-    let stale = 0;
-    for (const ops of byKey.values()) {
-      const puts = ops.filter((o) => o.input.f === 'put');
-      const putOf = new Map<string, OperationRecord<KvOperation, KvOutputRecord>>();
-      for (const p of puts) putOf.set((p.input as { value: string }).value, p);
-      // Puts that finished, by return time, with the latest call among those finished so far.
-      const finished = puts.filter((p) => p.return !== null).sort((a, b) => (a.return as number) - (b.return as number));
-      const latestCall: number[] = [];
-      let m = -Infinity;
-      for (const p of finished) latestCall.push((m = Math.max(m, p.call)));
-      for (const r of ops) {
-        if (r.input.f !== 'get' || r.return === null || r.output === null) continue;
-        // M: the latest start of a put that finished before r began (binary search on return time).
-        let lo = 0;
-        let hi = finished.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if ((finished[mid].return as number) < r.call) lo = mid + 1;
-          else hi = mid;
-        }
-        const latestStart = lo === 0 ? -Infinity : latestCall[lo - 1];
-        const value = r.output.value ?? '';
-        const p = putOf.get(value);
-        const allowed = value === '' ? lo === 0 : p !== undefined && p.call < r.return && (p.return ?? Infinity) >= latestStart;
-        if (!allowed) stale++;
-      }
-    }
-    return stale;
+    return checkSiblingReads(this.recorder.operations()).staleReads;
   }
 
   /**
@@ -105,6 +76,16 @@ export class KvHistory {
    */
   check(stepsMax = 200_000): ObservedConsistency {
     const ops = this.operations();
+    // A read that returned several values (siblings) is not something a register does: the
+    // linearizability checker cannot judge it, so the sibling-aware check judges each read instead.
+    const siblings = checkSiblingReads(ops);
+    if (siblings.multiValueReads > 0) {
+      return {
+        verdict: 'not linearizable (reads return siblings)',
+        anomalies: { 'stale reads': siblings.staleReads, 'multi-value reads': siblings.multiValueReads, 'most values in one read': siblings.valuesMax },
+        method: `lib/check checkSiblingReads over ${ops.length} operations (${siblings.reads} reads): a read is fresh when the set it returns holds a value a linearizable read could return; a multi-value read is not linearizable as a register, whatever it holds`,
+      };
+    }
     const result = checkLinearizable({ model: 'kv', operations: ops }, { model: 'kv', stepsMax, equalTimes: 'return-first' });
     const bad = result.keys.filter((k) => k.verdict === 'not-linearizable');
     const unknown = result.keys.filter((k) => k.verdict === 'unknown');

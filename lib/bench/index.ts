@@ -19,3 +19,4 @@ export * from './strategy-targets';
 export * from './banking-target';
 export * from './two-phase-target';
 export * from './postgres-bench';
+export * from './inventory-target';

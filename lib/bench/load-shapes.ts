@@ -39,3 +39,13 @@ export function loadProfile(options: { shape: LoadShape; startMs: number; durati
   });
   return { name: `sale spike to ${peak} ops/s`, hourMs: durationMs / SALE_SPIKE_SHAPE.length, startMs, endMs: startMs + durationMs, segments };
 }
+
+/**
+ * The shape's time-weighted mean rate as a share of its peak (constant 1, the sale spike about
+ * 0.47): a run at peak = mean ÷ this offers the same number of requests whatever the shape.
+ */
+export function meanShareOf(shape: LoadShape): number {
+  const profile = loadProfile({ shape, startMs: 0, durationMs: 24_000, peakOpsPerSec: 1, readShare: 0.5 });
+  const total = profile.segments.reduce((sum, s) => sum + (s.writesPerSec + s.readsPerSec) * (s.endMs - s.startMs), 0);
+  return total / (profile.endMs - profile.startMs);
+}

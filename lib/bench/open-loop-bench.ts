@@ -68,6 +68,8 @@ export interface BenchRunResult {
   counted: number;
   completed: number;
   errors: number;
+  /** The errors by the reason the system gave (a lock conflict, a serialization failure, ...), where it gives one. */
+  errorsByReason?: Record<string, number>;
   timeouts: number;
   latency: LatencySummary | null;
   regions: RegionLatency[];

@@ -34,6 +34,7 @@ export type StrategyId =
   | 'lf-sync-any-1'
   | 'multi-leader-lww'
   | 'multi-leader-hlc'
+  | 'multi-leader-siblings'
   | 'eventual-crdt';
 
 export const STRATEGY_IDS: readonly StrategyId[] = [
@@ -44,6 +45,7 @@ export const STRATEGY_IDS: readonly StrategyId[] = [
   'lf-sync-any-1',
   'multi-leader-lww',
   'multi-leader-hlc',
+  'multi-leader-siblings',
   'eventual-crdt',
 ];
 
@@ -103,7 +105,7 @@ function leaderFollowerTarget(sim: Simulation, capacity: Capacity, ack: AckOptio
   };
 }
 
-function multiLeaderTarget(sim: Simulation, policy: 'lww-physical' | 'lww-hlc'): Built {
+function multiLeaderTarget(sim: Simulation, policy: 'lww-physical' | 'lww-hlc' | 'siblings'): Built {
   const store = multiLeaderRegisters<string>({ sim, regions: [...BENCH_REGIONS], policy, opCountMax: 2_000_000, recordCountMax: 2_000_000 });
   const clients: WorkloadClient[] = BENCH_REGIONS.map((region) => ({
     id: `client-${region}`,
@@ -112,9 +114,12 @@ function multiLeaderTarget(sim: Simulation, policy: 'lww-physical' | 'lww-hlc'):
     submit(op: KvOperation, done?: (result: OperationResult) => void) {
       const startMs = sim.nowMs();
       if (op.f === 'get') {
-        // A read at the region's own leader: local, answered at once.
+        // A read at the region's own leader: local, answered at once. Under 'siblings' it returns
+        // every concurrent write the leader holds (the application merges them).
         const values = store.read(region, op.key);
-        done?.(values === null ? { ok: false, latencyMs: null } : { ok: true, value: values.length ? values[0] : '', latencyMs: 0 });
+        if (values === null) done?.({ ok: false, latencyMs: null });
+        else if (policy === 'siblings') done?.({ ok: true, value: values.length ? values[0] : '', values, latencyMs: 0 });
+        else done?.({ ok: true, value: values.length ? values[0] : '', latencyMs: 0 });
         return;
       }
       if (op.f === 'append') throw new OptionError('multi-leader benchmark: appends are not part of the YCSB mixes; use put');
@@ -123,7 +128,7 @@ function multiLeaderTarget(sim: Simulation, policy: 'lww-physical' | 'lww-hlc'):
     },
   }));
   return {
-    name: policy === 'lww-hlc' ? 'multi-leader, LWW (hybrid logical clock)' : 'multi-leader, LWW (wall clock)',
+    name: policy === 'lww-hlc' ? 'multi-leader, LWW (hybrid logical clock)' : policy === 'siblings' ? 'multi-leader, siblings (keep every concurrent write)' : 'multi-leader, LWW (wall clock)',
     clients,
     servingNode: (_op, region) => region,
     replicasOf: (region) => BENCH_REGIONS.filter((r) => r !== region),
@@ -181,6 +186,8 @@ function build(sim: Simulation, id: StrategyId, capacity: Capacity): Built {
       return multiLeaderTarget(sim, 'lww-physical');
     case 'multi-leader-hlc':
       return multiLeaderTarget(sim, 'lww-hlc');
+    case 'multi-leader-siblings':
+      return multiLeaderTarget(sim, 'siblings');
     case 'eventual-crdt':
       return eventualTarget(sim);
   }

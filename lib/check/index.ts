@@ -61,6 +61,8 @@ export type { CycleExplanation, TxnCheckOptions, TxnCheckResult } from './txn-ch
 export { CONSISTENCY_MODELS, boundary, impossibleModels, anomaliesProhibitedBy, canonicalModel } from './txn-consistency-models';
 export { parseJepsenEdn, looksLikeJepsenEdn } from './parse-jepsen-edn';
 export type { EdnHistory } from './parse-jepsen-edn';
+export { checkSiblingReads, readValues } from './sibling-reads';
+export type { SiblingReadOperation, SiblingReadsOptions, SiblingReadsResult, StaleSiblingRead } from './sibling-reads';
 export { checkStockInvariant } from './stock-invariant';
 export type { StockSale, StockInvariantResult, StockInvariantViolation } from './stock-invariant';
 export { checkInventory } from './inventory-check';

@@ -18,6 +18,11 @@ export interface OperationResult {
   ok: boolean;
   /** Value read (get) — "" for a key never written. */
   value?: string;
+  /**
+   * Every value a get returned, when the store may return several (siblings of a multi-leader
+   * store that keeps concurrent writes); `value` is then one of them.
+   */
+  values?: readonly string[];
   /** The system's position for the write, or of the state a read saw (e.g. an LSN). */
   version?: number;
   /** From the first send to the final answer, ms of simulated time; null when it gave up. */

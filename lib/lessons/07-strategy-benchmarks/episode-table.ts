@@ -21,11 +21,12 @@ export const EPISODE_TABLE: readonly EpisodeClaim[] = [
 ];
 
 /** A row of the measured table: a key-value strategy, or the banking engine on its transfer workload. */
-export type BenchRowId = StrategyId | 'banking-sync' | 'two-phase-commit';
+export type BenchRowId = StrategyId | 'banking-sync' | 'banking-sync-serializable' | 'two-phase-commit';
 
 /** Our strategy for each row (and the rows the episode does not have). */
 export const ROW_OF_STRATEGY: Readonly<Record<BenchRowId, string>> = {
   'banking-sync': 'ACID Banking',
+  'banking-sync-serializable': 'ACID Banking',
   'two-phase-commit': '(not in the episode)',
   'lf-async-follower-reads': 'Master-Slave',
   'lf-async-leader-reads': 'Async Replication',
@@ -34,6 +35,7 @@ export const ROW_OF_STRATEGY: Readonly<Record<BenchRowId, string>> = {
   'lf-sync-any-1': 'Sync Replication',
   'multi-leader-lww': 'Master-Master',
   'multi-leader-hlc': 'Master-Master',
+  'multi-leader-siblings': 'Master-Master',
   'eventual-crdt': '(not in the episode)',
 };
 

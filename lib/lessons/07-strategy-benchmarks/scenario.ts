@@ -20,3 +20,13 @@ export const NOTEBOOK_DURATION_MS = 1000;
 
 /** Bisection steps at each knee (bench:strategies uses 3). */
 export const NOTEBOOK_REFINE_STEPS = 2;
+
+/** The flash-sale inventory rows: buyers per second (constant), and how long they arrive, ms. */
+export const INVENTORY_ORDERS_PER_SEC: readonly number[] = [100, 300];
+export const INVENTORY_DURATION_MS = 3000;
+
+/** The load-shape table: these strategies, at this mean rate, one run per shape. */
+export const SHAPE_STRATEGIES: readonly StrategyId[] = ['lf-async-leader-reads', 'lf-sync-first-1', 'eventual-crdt'];
+export const SHAPE_MEAN_OPS_PER_SEC = 1000;
+/** ms per load-shape run in the notebook (bench:strategies runs 3000). */
+export const NOTEBOOK_SHAPE_DURATION_MS = 2000;

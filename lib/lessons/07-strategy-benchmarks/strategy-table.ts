@@ -92,21 +92,35 @@ export function measureStrategies(options: StrategyBenchOptions): StrategyMeasur
 export const BANKING_CONFLICT_SHARE_MAX = 0.05;
 
 /**
- * The banking engine (snapshot isolation, synchronous standby in Delhi, tellers in Mumbai) on
- * its own transfer workload, over the same kind of sweep. It keeps up while at most
- * BANKING_CONFLICT_SHARE_MAX of the transfers are refused by lock conflicts.
+ * The banking engine (snapshot isolation by default, or serializable: strict two-phase locking;
+ * synchronous standby in Delhi, tellers in Mumbai) on its own transfer workload, over the same
+ * kind of sweep. It keeps up while at most BANKING_CONFLICT_SHARE_MAX of the transfers are
+ * refused (lock conflicts and serialization failures, counted apart in errorsByReason).
  */
-export function measureBanking(options: { seed: number; ratesPerSec?: readonly number[]; durationMs?: number; refineSteps?: number }): StrategyMeasurement {
+export function measureBanking(options: { seed: number; isolation?: 'snapshot' | 'serializable'; ratesPerSec?: readonly number[]; durationMs?: number; refineSteps?: number }): StrategyMeasurement {
   const durationMs = options.durationMs ?? 1500;
+  const isolation = options.isolation ?? 'snapshot';
   const rates = options.ratesPerSec ?? geometricRates(100, 3200, 6);
-  const sweep = sweepWith((ratePerSec) => runBankingBench({ seed: options.seed, ratePerSec, durationMs }), rates, { errorShareMax: BANKING_CONFLICT_SHARE_MAX, refineSteps: options.refineSteps });
+  const sweep = sweepWith((ratePerSec) => runBankingBench({ seed: options.seed, ratePerSec, durationMs, isolation }), rates, { errorShareMax: BANKING_CONFLICT_SHARE_MAX, refineSteps: options.refineSteps });
   const s = sweep.saturation;
   const over = s.firstOverloadedPerSec === null ? null : sweep.points.find((p) => p.offeredPerSec === s.firstOverloadedPerSec)!;
   const share = over ? ((100 * over.errors) / Math.max(1, over.counted)).toFixed(1) : '0';
+  const reasons = over ? refusalsText(over) : '';
   const why = over
-    ? `saturates on lock contention: at ${over.offeredPerSec} transfers/s, ${share} % were refused with a lock conflict, because each transfer holds its two account rows until the synchronous standby in Delhi has flushed its commit`
+    ? `saturates on lock contention: at ${over.offeredPerSec} transfers/s, ${share} % were refused (${reasons}), because each transfer holds its two account rows until the synchronous standby in Delhi has flushed its commit` +
+      (isolation === 'serializable' ? '; under strict 2PL a transfer takes its locks as it reads, and it writes both rows it reads, so a concurrent transfer meets a lock either way' : '')
     : 'did not saturate in the sweep';
-  return { strategy: 'banking-sync', name: sweep.points[0].target, episodeRow: ROW_OF_STRATEGY['banking-sync'], sweep, extrapolatedCapacityPerSec: null, why };
+  const strategy: BenchRowId = isolation === 'serializable' ? 'banking-sync-serializable' : 'banking-sync';
+  return { strategy, name: sweep.points[0].target, episodeRow: ROW_OF_STRATEGY[strategy], sweep, extrapolatedCapacityPerSec: null, why };
+}
+
+/** "24 lock conflicts, 0 serialization failures": a run's refusals by reason (empty when the run gives none). */
+export function refusalsText(result: BenchRunResult): string {
+  const by = result.errorsByReason;
+  if (!by) return '';
+  return Object.entries(by)
+    .map(([reason, n]) => `${n} ${reason.replace(/-/g, ' ')}${n === 1 ? '' : 's'}`)
+    .join(', ');
 }
 
 /**
@@ -139,6 +153,8 @@ export interface TableRow {
   observedConsistency: string;
   /** Failed and timed-out requests in the 80 % run. */
   errorsAt80: number | null;
+  /** The 80 % run's refusals by reason ("24 lock conflicts, 0 serialization failures"), or "" when it gives none. */
+  refusalsAt80: string;
   timeoutsAt80: number | null;
   why: string;
 }
@@ -166,6 +182,7 @@ export function tableRows(measurements: readonly StrategyMeasurement[]): TableRo
       p95MsAt80: m.sweep.atEightyPercent?.latency?.p95Ms ?? null,
       observedConsistency: c ? `${c.verdict}${anomalies ? ` (${anomalies})` : ''}` : 'not measured',
       errorsAt80: m.sweep.atEightyPercent?.errors ?? null,
+      refusalsAt80: m.sweep.atEightyPercent ? refusalsText(m.sweep.atEightyPercent) : '',
       timeoutsAt80: m.sweep.atEightyPercent?.timeouts ?? null,
       why: m.why,
     };
