@@ -8,3 +8,4 @@ export * from './coordinated-omission';
 export * from './figures';
 export * from './findings';
 export * from './scenario';
+export * from './real-postgres';
