@@ -129,9 +129,13 @@ export function* sweepSteps(ratesPerSec: readonly number[], options: SweepOption
  */
 export function sweepWith(run: (ratePerSec: number, atEightyPercent: boolean) => BenchRunResult, ratesPerSec: readonly number[], options: SweepOptions = {}): SweepResult {
   const plan = sweepSteps(ratesPerSec, options);
+  // Explicit casts: tslab's compiler does not narrow an IteratorResult by `done`.
   let next = plan.next();
-  while (!next.done) next = plan.next(run(next.value.ratePerSec, next.value.atEightyPercent));
-  return next.value;
+  while (next.done !== true) {
+    const step = next.value as SweepStep;
+    next = plan.next(run(step.ratePerSec, step.atEightyPercent));
+  }
+  return next.value as SweepResult;
 }
 
 /**
@@ -141,8 +145,11 @@ export function sweepWith(run: (ratePerSec: number, atEightyPercent: boolean) =>
 export async function sweepWithAsync(run: (ratePerSec: number, atEightyPercent: boolean) => Promise<BenchRunResult>, ratesPerSec: readonly number[], options: SweepOptions = {}): Promise<SweepResult> {
   const plan = sweepSteps(ratesPerSec, options);
   let next = plan.next();
-  while (!next.done) next = plan.next(await run(next.value.ratePerSec, next.value.atEightyPercent));
-  return next.value;
+  while (next.done !== true) {
+    const step = next.value as SweepStep;
+    next = plan.next(await run(step.ratePerSec, step.atEightyPercent));
+  }
+  return next.value as SweepResult;
 }
 
 /** `count` offered loads spaced geometrically from `lowPerSec` to `highPerSec`. */

@@ -22,7 +22,7 @@ export const REAL_PG_LEVELS: readonly SynchronousCommit[] = ['off', 'local', 'on
 export const NOTEBOOK_PG_RATES: readonly number[] = [1000, 4000];
 
 /** Real ms per run (20 % warm-up): short, so four levels fit in the notebook's time. */
-export const NOTEBOOK_PG_DURATION_MS = 300;
+export const NOTEBOOK_PG_DURATION_MS = 250;
 
 export const NOTEBOOK_PG_REFINE_STEPS = 1;
 
@@ -165,7 +165,7 @@ export function realPostgresFindings(outcome: RealPostgresOutcome, simulated: re
   const rttMs = indiaTopology().rttMs('mumbai', 'delhi');
   const wan = `Loopback has no WAN latency: the standby is another process on this machine, so a level pays for fsyncs and process hand-offs (WAL sender → walreceiver → startup process), never for the ${rttMs} ms Mumbai–Delhi round trip (data/rtt-ms.json) that the simulator adds to every synchronous commit.`;
   if (outcome.status !== 'measured') return `**Not measured here.** ${wan}`;
-  const lines: string[] = [`**In this run (seed ${outcome.seed}, PostgreSQL ${outcome.version}, ${outcome.connections} connections, runs of ${outcome.durationMs} ms on a shared machine):**`];
+  const lines: string[] = [`**In this run (seed ${outcome.seed}, PostgreSQL ${outcome.version}, ${outcome.connections} connections, runs of ${outcome.durationMs} ms, ${outcome.wallSeconds.toFixed(1)} s in all with the cluster's start, on a shared machine):**`];
   const rows = outcome.rows;
   const sat = rows.map((r) => ({ level: r.level, perSec: Math.round(r.sweep.saturation.saturationPerSec), saturated: r.sweep.saturation.firstOverloadedPerSec !== null }));
   const saturated = sat.filter((s) => s.saturated && s.perSec > 0);
