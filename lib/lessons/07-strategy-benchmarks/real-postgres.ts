@@ -167,15 +167,16 @@ export function realPostgresFindings(outcome: RealPostgresOutcome, simulated: re
   if (outcome.status !== 'measured') return `**Not measured here.** ${wan}`;
   const lines: string[] = [`**In this run (seed ${outcome.seed}, PostgreSQL ${outcome.version}, ${outcome.connections} connections, runs of ${outcome.durationMs} ms, ${outcome.wallSeconds.toFixed(1)} s in all with the cluster's start, on a shared machine):**`];
   const rows = outcome.rows;
-  const sat = rows.map((r) => ({ level: r.level, perSec: Math.round(r.sweep.saturation.saturationPerSec), saturated: r.sweep.saturation.firstOverloadedPerSec !== null }));
-  const saturated = sat.filter((s) => s.saturated && s.perSec > 0);
-  lines.push(`- Saturation by level: ${sat.map((s) => `${s.level} ${s.saturated ? s.perSec : `> ${s.perSec} (kept up with every load of the sweep)`}`).join(', ')} ops/s.`);
-  if (saturated.length >= 2) {
-    const lo = Math.min(...saturated.map((s) => s.perSec));
-    const hi = Math.max(...saturated.map((s) => s.perSec));
-    if (hi <= 1.25 * lo) lines.push(`- The levels that saturated did so within a quarter of each other (${lo} to ${hi} ops/s): on loopback a commit's wait is short enough that ${outcome.connections} connections hide it (Little's law), so the ceiling is set by the CPU that the driver and the servers share, not by what a level waits for.`);
-    else lines.push(`- The levels that saturated spread from ${lo} to ${hi} ops/s.`);
-  }
+  // What the sweep can say: the highest load that kept up and the lowest that did not. With few
+  // rates and one bisection step that is a bracket, and the findings say so instead of ranking
+  // levels inside it.
+  const bracket = (r: PostgresLevelRow): string => {
+    const s = r.sweep.saturation;
+    if (s.firstOverloadedPerSec === null) return `${r.level} > ${Math.round(s.saturationPerSec)} (kept up with every load of the sweep)`;
+    if (s.sustainedOfferedPerSec === 0) return `${r.level}: not even the lightest load (${Math.round(r.sweep.points[0].offeredPerSec)} ops/s) kept up`;
+    return `${r.level} ${Math.round(s.saturationPerSec)} (${Math.round(s.sustainedOfferedPerSec)} ops/s offered kept up, ${Math.round(s.firstOverloadedPerSec)} did not)`;
+  };
+  lines.push(`- Saturation by level, in ops/s: ${rows.map(bracket).join('; ')}. Two levels whose brackets overlap are not told apart by this sweep; \`npm run bench:strategies -- --postgres\` sweeps more loads for longer.`);
   const p80 = rows.map((r) => ({ level: r.level, p95: r.sweep.atEightyPercent?.latency?.p95Ms ?? null }));
   if (p80.every((p) => p.p95 !== null)) lines.push(`- P95 at 80 % of saturation: ${p80.map((p) => `${p.level} ${ms(p.p95 as number)} ms`).join(', ')}.`);
   const primaryBad = rows.filter((r) => r.sweep.atEightyPercent?.consistency && r.sweep.atEightyPercent.consistency.verdict !== 'linearizable');
@@ -188,7 +189,7 @@ export function realPostgresFindings(outcome: RealPostgresOutcome, simulated: re
   if (pg.length > 0) {
     const ratio = (r: PostgresLevelRow): number => r.pgbench!.summary.latency!.p95Ms / Math.max(0.001, r.sweep.atEightyPercent!.latency!.p95Ms);
     const agree = pg.filter((r) => ratio(r) >= 0.5 && ratio(r) <= 2).length;
-    lines.push(`- pgbench at the same 80 % load (its \`-R\` schedule, latency from each transaction's scheduled start): ${pg.map((r) => `${r.level} P95 ${ms(r.pgbench!.summary.latency!.p95Ms)} ms against the driver's ${ms(r.sweep.atEightyPercent!.latency!.p95Ms)} ms`).join('; ')}. The two agree within a factor of two at ${agree} of ${pg.length} levels; runs this short on shared cores are noisy, a single GC pause or a neighbour's burst moves a P95. pgbench's mean schedule lag (${pg.map((r) => `${r.level} ${ms(r.pgbench!.summary.scheduleLagMsMean ?? 0)} ms`).join(', ')}) is how long its own busy clients held transactions back, and it is inside its latency, as the driver's wait for a free connection is inside ours.`);
+    lines.push(`- pgbench at the same 80 % load (its \`-R\` schedule, latency from each transaction's scheduled start): ${pg.map((r) => `${r.level} P95 ${ms(r.pgbench!.summary.latency!.p95Ms)} ms against the driver's ${ms(r.sweep.atEightyPercent!.latency!.p95Ms)} ms`).join('; ')}. The two agree within a factor of two at ${agree} of ${pg.length} levels. These runs are short and share two busy cores with other work, so a gap in one run is a question for a longer run, not an answer. pgbench's mean schedule lag (${pg.map((r) => `${r.level} ${ms(r.pgbench!.summary.scheduleLagMsMean ?? 0)} ms`).join(', ')}) is how long its own busy clients held transactions back, and it is inside its latency, as the driver's wait for a free connection is inside ours.`);
   }
   const async = simulated.find((m) => m.strategy === 'lf-async-leader-reads')?.sweep.atEightyPercent?.latency?.p95Ms ?? null;
   const sync = simulated.find((m) => m.strategy === 'lf-sync-first-1')?.sweep.atEightyPercent?.latency?.p95Ms ?? null;
