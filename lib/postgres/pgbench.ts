@@ -193,6 +193,12 @@ export interface PgbenchRunOptions {
   table?: string;
   /** Server to run against; default the primary. */
   node?: string;
+  /**
+   * pgbench threads (-j); default 1. Each thread throttles its own share of the rate over its
+   * own clients, so 2 threads make two pools of 8 instead of one pool of 16: more queueing
+   * near saturation than the driver's single pool. One thread keeps the queue the same.
+   */
+  threads?: number;
 }
 
 export interface PgbenchRun {
@@ -204,7 +210,7 @@ export interface PgbenchRun {
   summary: PgbenchSummary;
 }
 
-const RUN_KEYS = ['cluster', 'level', 'mix', 'ratePerSec', 'durationMs', 'warmupMs', 'connections', 'keyCount', 'seed', 'table', 'node'];
+const RUN_KEYS = ['cluster', 'level', 'mix', 'ratePerSec', 'durationMs', 'warmupMs', 'connections', 'keyCount', 'seed', 'table', 'node', 'threads'];
 
 /** Runs pgbench throttled to `ratePerSec` with a per-transaction log and summarises the log. */
 export async function runPgbench(options: PgbenchRunOptions): Promise<PgbenchRun> {
@@ -216,6 +222,7 @@ export async function runPgbench(options: PgbenchRunOptions): Promise<PgbenchRun
   const connections = checkNumber('runPgbench connections', options.connections ?? 16, { integer: true, min: 1, max: 40 });
   const keyCount = checkNumber('runPgbench keyCount', options.keyCount ?? 1000, { integer: true, min: 1, max: 10_000_000 });
   const seed = checkNumber('runPgbench seed', options.seed, { integer: true, min: 0 });
+  const threads = checkNumber('runPgbench threads', options.threads ?? 1, { integer: true, min: 1, max: connections });
   const table = options.table ?? 'workbook_bench_kv';
   const script = pgbenchScript(options.mix, table, keyCount);
   const { cluster } = options;
@@ -234,7 +241,7 @@ export async function runPgbench(options: PgbenchRunOptions): Promise<PgbenchRun
       `--port=${config.port}`,
       `--username=${config.user}`,
       `--client=${connections}`,
-      '--jobs=2',
+      `--jobs=${threads}`,
       `--rate=${ratePerSec}`,
       `--transactions=${transactionsPerClient}`,
       '--protocol=extended',
