@@ -103,12 +103,14 @@ export function summarizePgbenchLog(entries: readonly PgbenchLogEntry[], options
   const scheduledUs = (e: PgbenchLogEntry): number => e.completedUs - (e.latencyUs ?? 0);
   const windowMs = durationMs - warmupMs;
   if (entries.length === 0) return { counted: 0, completed: 0, failed: 0, skipped: 0, throughputPerSec: 0, windowMs, latency: null, scheduleLagMsMean: null, scheduleLagMsMax: null };
-  const startUs = Math.min(...entries.map(scheduledUs));
+  // Loops, not Math.min(...xs): a long run's log has more entries than a call may take arguments.
+  let startUs = Infinity;
+  for (const e of entries) startUs = Math.min(startUs, scheduledUs(e));
   const windowStartUs = startUs + warmupMs * 1000;
   const windowEndUs = startUs + durationMs * 1000;
   const counted = entries.filter((e) => scheduledUs(e) >= windowStartUs);
   const latencies = counted.filter((e) => e.latencyUs !== null).map((e) => (e.latencyUs as number) / 1000);
-  const histogram = new LatencyHistogram({ highestMs: Math.max(1000, 2 * Math.max(...latencies, 0) + 1) });
+  const histogram = new LatencyHistogram({ highestMs: Math.max(1000, 2 * latencies.reduce((a, b) => Math.max(a, b), 0) + 1) });
   for (const ms of latencies) histogram.record(ms);
   const lags = counted.filter((e) => e.scheduleLagUs !== null).map((e) => (e.scheduleLagUs as number) / 1000);
   const completedInWindow = entries.filter((e) => e.status === 'ok' && e.completedUs >= windowStartUs && e.completedUs < windowEndUs).length;
@@ -121,7 +123,7 @@ export function summarizePgbenchLog(entries: readonly PgbenchLogEntry[], options
     windowMs,
     latency: histogram.count > 0 ? histogram.summary() : null,
     scheduleLagMsMean: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) / lags.length : null,
-    scheduleLagMsMax: lags.length > 0 ? Math.max(...lags) : null,
+    scheduleLagMsMax: lags.length > 0 ? lags.reduce((a, b) => Math.max(a, b), 0) : null,
   };
 }
 
