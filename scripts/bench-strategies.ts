@@ -17,14 +17,16 @@
  *   npm run bench:strategies [-- --seed 41 --workload A --duration-ms 1500]
  *
  * With --postgres, the same mix also runs open-loop against a real PostgreSQL primary with one
- * synchronous standby on loopback (FIRST 1), at synchronous_commit off / local / on / remote_apply.
+ * synchronous standby on loopback (FIRST 1), at synchronous_commit off / local / on / remote_apply:
+ * the same sweep with bisection, P95 at 50 % and 80 % of saturation, the 80 % run's history
+ * checked with reads at the primary and at the standby, and pgbench at the 80 % load beside it
+ * (lib/lessons/07-strategy-benchmarks/real-postgres.ts). Loopback has no WAN latency.
  *
  * Writes artifacts/bench-strategies-seed-<seed>.json.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { STRATEGY_IDS, YcsbWorkload, sweepPostgresLevels, ycsbMix } from '../lib/bench';
-import { LocalPgCluster, postgresAvailability } from '../lib/postgres';
+import { STRATEGY_IDS, YcsbWorkload, ycsbMix } from '../lib/bench';
 import {
   EPISODE_TABLE,
   INVENTORY_DURATION_MS,
@@ -37,8 +39,11 @@ import {
   measureBanking,
   measureInventory,
   measureLoadShapes,
+  measureRealPostgres,
   measureStrategies,
   measureTwoPhaseCommit,
+  realPostgresFindings,
+  realPostgresRows,
   regionalP95,
   tableRows,
 } from '../lib/lessons/07-strategy-benchmarks';
@@ -97,28 +102,23 @@ console.table(loadShapeRows(shapes));
 
 async function postgresRows(): Promise<unknown> {
   if (!process.argv.includes('--postgres')) return null;
-  const availability = postgresAvailability();
-  if (!availability.binaries) {
-    console.log(`\nPostgreSQL row skipped: ${availability.reason}`);
-    return { skipped: availability.reason };
+  const pgStarted = process.hrtime.bigint();
+  // Real runs take real time: 1 s each (20 % warm-up) keeps four levels' sweeps near a minute.
+  const outcome = await measureRealPostgres({ seed, workload, durationMs: 1000, ratesPerSec: [500, 1000, 2000, 4000, 8000], refineSteps: 3, onRun: (line) => console.log(`  postgres ${line}`) });
+  if (outcome.status === 'skipped') {
+    console.log(`\nPostgreSQL row ${outcome.reason}`);
+    return { skipped: outcome.reason };
   }
-  const cluster = await LocalPgCluster.start({ standbys: ['standby'], synchronousStandbyNames: 'FIRST 1 (standby)' });
-  try {
-    const rows = await sweepPostgresLevels({ cluster, mix, seed, durationMs: 1500, levels: ['off', 'local', 'on', 'remote_apply'], ratesPerSec: [500, 1000, 2000, 4000, 8000] });
-    console.log('\nReal PostgreSQL on loopback (one synchronous standby, FIRST 1, 16 connections; no WAN: loopback round trips are microseconds):');
-    console.table(
-      rows.map((r) => ({
-        synchronous_commit: r.level,
-        'saturation ops/s': r.saturation.firstOverloadedPerSec === null ? `> ${Math.round(r.saturation.saturationPerSec)}` : Math.round(r.saturation.saturationPerSec),
-        'P95 ms @80%': r.atEightyPercent?.latency?.p95Ms ?? null,
-        'P99 ms @80%': r.atEightyPercent?.latency?.p99Ms ?? null,
-        'errors/timeouts @80%': `${r.atEightyPercent?.errors ?? '-'}/${r.atEightyPercent?.timeouts ?? '-'}`,
-      })),
-    );
-    return rows.map((r) => ({ level: r.level, saturation: r.saturation, atEightyPercent: r.atEightyPercent, points: r.points }));
-  } finally {
-    await cluster.teardown();
-  }
+  console.log(`\nReal PostgreSQL ${outcome.version} on loopback (primary + one synchronous standby, FIRST 1, fsync on, ${outcome.connections} connections; no WAN: loopback round trips are microseconds):`);
+  console.table(realPostgresRows(outcome));
+  console.log(realPostgresFindings(outcome, measurements).replace(/\*\*/g, ''));
+  console.log(`(PostgreSQL section: ${(Number(process.hrtime.bigint() - pgStarted) / 1e9).toFixed(1)} s)`);
+  return {
+    version: outcome.version,
+    table: realPostgresRows(outcome),
+    levels: outcome.rows.map((r) => ({ level: r.level, saturation: r.sweep.saturation, points: r.sweep.points, atHalf: r.sweep.atHalf, atEightyPercent: r.sweep.atEightyPercent, standbyReads: r.standbyReads, pgbench: r.pgbench })),
+    wallSeconds: outcome.wallSeconds,
+  };
 }
 
 void (async () => {

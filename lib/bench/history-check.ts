@@ -4,9 +4,12 @@
  * shows. Every request is its own process, since the open-loop driver overlaps requests of
  * one client; the checker only needs call and return times. Requests that never answered
  * stay open (return null): the checker lets them take effect or not.
+ *
+ * The clock is the simulation's for a simulated target and the real clock (a monotonic one,
+ * such as process.hrtime) for a real engine: the checker only compares times of one clock.
  */
 import { checkLinearizable, checkSiblingReads } from '../check';
-import { HistoryRecorder, OperationRecord, Simulation } from '../sim';
+import { HistoryRecorder, OperationRecord } from '../sim';
 import type { KvOperation, OperationResult, WorkloadClient } from '../workload';
 import type { ObservedConsistency } from './bench-target';
 
@@ -16,8 +19,13 @@ export interface KvOutputRecord {
   values?: string[];
 }
 
-function readOutput(result: OperationResult): KvOutputRecord {
+function readOutput(result: Pick<OperationResult, 'value' | 'values'>): KvOutputRecord {
   return result.values !== undefined ? { value: result.value ?? '', values: [...result.values] } : { value: result.value ?? '' };
+}
+
+/** Where the history's times come from: a Simulation, or the real clock. */
+export interface HistoryClock {
+  nowMs(): number;
 }
 
 export class KvHistory {
@@ -25,10 +33,22 @@ export class KvHistory {
   private nextProcess = 0;
 
   constructor(
-    private readonly sim: Simulation,
+    private readonly clock: HistoryClock,
     maxOperations = 400_000,
   ) {
     this.recorder = new HistoryRecorder<KvOperation, KvOutputRecord>(maxOperations);
+  }
+
+  /**
+   * Records the call of `op` now and returns what records its answer: `ok` with the value a
+   * get read ("" for a key never written). A failed write may or may not have happened, so it
+   * stays open; a failed read saw nothing and stays open too.
+   */
+  begin(op: KvOperation): (result: { ok: boolean; value?: string; values?: readonly string[] }) => void {
+    const index = this.recorder.invoke(this.nextProcess++, op, this.clock.nowMs());
+    return (result) => {
+      if (result.ok) this.recorder.complete(index, op.f === 'get' ? readOutput(result) : {}, this.clock.nowMs());
+    };
   }
 
   /** The client, with every request it is given recorded. */
@@ -39,12 +59,11 @@ export class KvHistory {
       region: client.region,
       sessionCount: client.sessionCount,
       submit(op: KvOperation, done?: (result: OperationResult) => void, session?: number) {
-        const index = history.recorder.invoke(history.nextProcess++, op, history.sim.nowMs());
+        const finish = history.begin(op);
         client.submit(
           op,
           (result) => {
-            // A failed write may or may not have happened: leave it open. A failed read saw nothing.
-            if (result.ok) history.recorder.complete(index, op.f === 'get' ? readOutput(result) : {}, history.sim.nowMs());
+            finish(result);
             if (done) done(result);
           },
           session,

@@ -86,16 +86,26 @@ export function sweepOfferedLoad(base: Omit<BenchRunOptions, 'ratePerSec'>, rate
   return sweepWith((ratePerSec, atEighty) => runOpenLoopBench({ ...base, ...(atEighty ? extra : {}), ratePerSec }), ratesPerSec, options);
 }
 
+/** One run the sweep asks for: an offered load, and whether it is the run at 80 % of saturation. */
+export interface SweepStep {
+  ratePerSec: number;
+  atEightyPercent: boolean;
+}
+
 /**
- * The sweep for any run function (a system with its own load generator, such as the banking
- * engine's tellers): `run(rate, atEightyPercent)` measures one offered load.
+ * The sweep as a plan that asks for one run at a time: the offered loads in order (stopping at
+ * the first that does not keep up), the bisection steps between the last load that kept up and
+ * the first that did not, then the runs at 50 % and 80 % of saturation. Written once so the
+ * simulator (sweepWith) and a real engine measured on the real clock (sweepWithAsync) find
+ * saturation by exactly the same rules.
  */
-export function sweepWith(run: (ratePerSec: number, atEightyPercent: boolean) => BenchRunResult, ratesPerSec: readonly number[], options: SweepOptions = {}): SweepResult {
+export function* sweepSteps(ratesPerSec: readonly number[], options: SweepOptions = {}): Generator<SweepStep, SweepResult, BenchRunResult> {
   if (!Array.isArray(ratesPerSec) || ratesPerSec.length === 0) throw new OptionError('sweepOfferedLoad ratesPerSec: got none; allowed: at least one rate > 0');
+  ratesPerSec.forEach((r, i) => checkNumber(`sweepOfferedLoad ratesPerSec[${i}]`, r, { min: 0.001 }));
   const refineSteps = checkNumber('sweepOfferedLoad refineSteps', options.refineSteps ?? 3, { integer: true, min: 0, max: 10 });
   const points: BenchRunResult[] = [];
   for (const ratePerSec of [...ratesPerSec].sort((a, b) => a - b)) {
-    points.push(run(ratePerSec, false));
+    points.push(yield { ratePerSec, atEightyPercent: false });
     if ((options.stopAtFirstOverload ?? true) && findSaturation(points, options).firstOverloadedPerSec !== null) break;
   }
   for (let step = 0; step < refineSteps; step++) {
@@ -103,12 +113,43 @@ export function sweepWith(run: (ratePerSec: number, atEightyPercent: boolean) =>
     if (s.firstOverloadedPerSec === null || s.sustainedOfferedPerSec === 0) break;
     const mid = Math.round((s.sustainedOfferedPerSec + s.firstOverloadedPerSec) / 2);
     if (mid <= s.sustainedOfferedPerSec || mid >= s.firstOverloadedPerSec) break;
-    points.push(run(mid, false));
+    points.push(yield { ratePerSec: mid, atEightyPercent: false });
     points.sort((a, b) => a.offeredPerSec - b.offeredPerSec);
   }
   const saturation = findSaturation(points, options);
-  const at = (share: number, atEighty: boolean): BenchRunResult | null => (saturation.saturationPerSec > 0 ? run(share * saturation.saturationPerSec, atEighty) : null);
-  return { points, saturation, atHalf: at(0.5, false), atEightyPercent: at(0.8, true) };
+  if (saturation.saturationPerSec <= 0) return { points, saturation, atHalf: null, atEightyPercent: null };
+  const atHalf = yield { ratePerSec: 0.5 * saturation.saturationPerSec, atEightyPercent: false };
+  const atEightyPercent = yield { ratePerSec: 0.8 * saturation.saturationPerSec, atEightyPercent: true };
+  return { points, saturation, atHalf, atEightyPercent };
+}
+
+/**
+ * The sweep for any run function (a system with its own load generator, such as the banking
+ * engine's tellers): `run(rate, atEightyPercent)` measures one offered load.
+ */
+export function sweepWith(run: (ratePerSec: number, atEightyPercent: boolean) => BenchRunResult, ratesPerSec: readonly number[], options: SweepOptions = {}): SweepResult {
+  const plan = sweepSteps(ratesPerSec, options);
+  // Explicit casts: tslab's compiler does not narrow an IteratorResult by `done`.
+  let next = plan.next();
+  while (next.done !== true) {
+    const step = next.value as SweepStep;
+    next = plan.next(run(step.ratePerSec, step.atEightyPercent));
+  }
+  return next.value as SweepResult;
+}
+
+/**
+ * The same sweep for a run that takes real time (a real engine on loopback): one run at a
+ * time, never overlapping, since two runs at once would each see the other's load.
+ */
+export async function sweepWithAsync(run: (ratePerSec: number, atEightyPercent: boolean) => Promise<BenchRunResult>, ratesPerSec: readonly number[], options: SweepOptions = {}): Promise<SweepResult> {
+  const plan = sweepSteps(ratesPerSec, options);
+  let next = plan.next();
+  while (next.done !== true) {
+    const step = next.value as SweepStep;
+    next = plan.next(await run(step.ratePerSec, step.atEightyPercent));
+  }
+  return next.value as SweepResult;
 }
 
 /** `count` offered loads spaced geometrically from `lowPerSec` to `highPerSec`. */

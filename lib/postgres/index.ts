@@ -20,3 +20,4 @@ export * from './provisioning-calibration';
 export * from './stock-race';
 export * from './logical-cdc';
 export * from './cdc-experiment';
+export * from './pgbench';

@@ -9,3 +9,4 @@ export * from './figures';
 export * from './findings';
 export * from './scenario';
 export * from './more-rows';
+export * from './real-postgres';
