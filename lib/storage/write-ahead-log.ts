@@ -207,6 +207,7 @@ export class WriteAheadLog<P> {
       if (stream.length === 0) {
         // An emptied (truncated) segment. If it is the one a cut left empty, its start
         // LSN is where the log continues.
+        // Stryker disable next-line ConditionalExpression: `nextLsn !== 0` → true is equivalent: segment files start at LSN 1 or later, so startLsn === nextLsn already fails while nextLsn is 0
         if (nextLsn !== 0 && file.startLsn === nextLsn) segments.push({ name: file.name, startLsn: file.startLsn, frames: 0, chars: 0 });
         continue;
       }
