@@ -141,7 +141,6 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
   const pred = new Int32Array(n).fill(-1);
   // Chain tails per group of identical operations, visited in call order.
   const tails = new Map<string, number[]>();
-  const CHAINS_MAX = 64;
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i];
     if ((e & 1) !== 0) continue;
@@ -161,13 +160,20 @@ function identicalPredecessors(problem: SearchProblem, sorted: Int32Array, rank:
     // The chain whose last operation returned latest before this one returns (best fit). A new
     // chain starts only with an operation that returns before every chain's last one, and a chain
     // grows only by one that returns before the last of every chain older than it, so the chains'
-    // last returns decrease from the oldest chain to the newest: the first that fits is the best.
-    // Stryker disable next-line EqualityOperator: (<=) two operations' returns are never at the same position; >= is killed (checked by hand)
-    const best = chain.findIndex((tail) => retPos[tail] < retPos[op]);
-    if (best >= 0) {
-      pred[op] = rank[chain[best]];
-      chain[best] = op;
-    } else if (chain.length < CHAINS_MAX) {
+    // last returns decrease from the oldest chain to the newest: the first that fits is the best,
+    // and a binary search finds it (no cap on the number of chains, however deeply intervals nest).
+    let lo = 0;
+    let hi = chain.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      // Stryker disable next-line EqualityOperator: (<=) two operations' returns are never at the same position
+      if (retPos[chain[mid]] < retPos[op]) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < chain.length) {
+      pred[op] = rank[chain[lo]];
+      chain[lo] = op;
+    } else {
       chain.push(op);
     }
   }
