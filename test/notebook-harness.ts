@@ -139,3 +139,64 @@ export function committedNotebookText(name: string, notebooksDir: string = NOTEB
   if (shown.status === 0 && shown.stdout) return { text: shown.stdout, source: `HEAD:${relative}` };
   return { text: fs.readFileSync(path.join(notebooksDir, name), 'utf8'), source: `${relative} (working copy, not in HEAD)` };
 }
+
+interface NotebookCells {
+  cells: Array<{ cell_type: string; source: string | string[] }>;
+}
+
+const sourceOf = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+
+/** The ```ts blocks inside <details> blocks of a notebook's Markdown (its worked solutions), in order. */
+export function solutionCode(notebook: NotebookCells): string[] {
+  const blocks: string[] = [];
+  for (const cell of notebook.cells.filter((c) => c.cell_type === 'markdown')) {
+    for (const details of sourceOf(cell).matchAll(/<details>([\s\S]*?)<\/details>/g)) {
+      for (const code of details[1].matchAll(/```ts\n([\s\S]*?)```/g)) blocks.push(code[1]);
+    }
+  }
+  return blocks;
+}
+
+export interface NotebookWithSolutionsReport {
+  /** The run of the notebook's own cells and then its solutions. */
+  report: RunReport;
+  /** How many cells the notebook itself has (a failure at or after this index is in a solution). */
+  notebookCells: number;
+  solutions: number;
+  /** Why the run failed, naming the notebook cell or the solution; null when it ran cleanly. */
+  failure: string | null;
+}
+
+/**
+ * Executes a notebook and then its worked solutions in the same kernel, one cell each appended
+ * after the notebook's own cells (as a learner would paste them; each in its own block, so two
+ * solutions may use the same names). One kernel run instead of two: the notebook's outputs are the
+ * same with or without the cells after them, so the executed copy of the notebook's own cells is
+ * written to `executedPath` (what the prose check and the book read) and the whole run beside it.
+ */
+export async function runNotebookWithSolutions(environment: NotebookEnvironment, notebookPath: string, executedPath: string): Promise<NotebookWithSolutionsReport> {
+  const name = path.basename(notebookPath);
+  const notebook = JSON.parse(fs.readFileSync(notebookPath, 'utf8')) as NotebookCells & Record<string, unknown>;
+  const solutions = solutionCode(notebook).map((code, index) => ({ cell_type: 'code', id: `solution-${index}`, metadata: {}, execution_count: null, outputs: [], source: `{\n${code}}\n` }));
+  const dir = path.join(path.dirname(executedPath), '..', 'solutions');
+  fs.mkdirSync(dir, { recursive: true });
+  const input = path.join(dir, name);
+  const output = path.join(dir, `executed-${name}`);
+  fs.writeFileSync(input, JSON.stringify({ ...notebook, cells: [...notebook.cells, ...solutions] }));
+  const report = await runNotebook(environment, input, output);
+  const notebookCells = notebook.cells.length;
+  if (fs.existsSync(output)) {
+    const executed = JSON.parse(fs.readFileSync(output, 'utf8')) as NotebookCells & Record<string, unknown>;
+    fs.mkdirSync(path.dirname(executedPath), { recursive: true });
+    fs.writeFileSync(executedPath, JSON.stringify({ ...executed, cells: executed.cells.slice(0, notebookCells) }, null, 1));
+  }
+  let failure: string | null = null;
+  if (!report.ok) {
+    const index = report.failure?.cell_index ?? null;
+    failure =
+      index !== null && index >= notebookCells
+        ? `${name}: the notebook ran, then worked solution ${index - notebookCells + 1} of ${solutions.length} failed with ${report.failure?.kind}:\n${report.failure?.message}`
+        : describeFailure(name, report);
+  }
+  return { report, notebookCells, solutions: solutions.length, failure };
+}

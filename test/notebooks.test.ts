@@ -13,6 +13,7 @@ import {
   committedNotebookText,
   prepareNotebookEnvironment,
   runNotebook,
+  runNotebookWithSolutions,
 } from './notebook-harness';
 import type { NotebookEnvironment } from './notebook-harness';
 
@@ -117,11 +118,43 @@ describe('committed notebooks', () => {
 });
 
 describe('notebook execution', () => {
-  test.each(notebooks)('%s runs top to bottom without errors', async (name) => {
-    const report = await runNotebook(ready(), path.join(NOTEBOOKS_DIR, name), path.join(EXECUTED_DIR, name));
-    console.log(`${name}: ${report.executed_cells} code cells in ${report.seconds} s`);
-    if (!report.ok) throw new Error(describeFailure(name, report));
-    expect(report.ok).toBe(true);
+  // Each notebook runs top to bottom and then its exercises' worked solutions, in one kernel.
+  test.each(notebooks)('%s runs top to bottom without errors, and then every worked solution runs', async (name) => {
+    const run = await runNotebookWithSolutions(ready(), path.join(NOTEBOOKS_DIR, name), path.join(EXECUTED_DIR, name));
+    console.log(`${name}: ${run.report.executed_cells} code cells (${run.solutions} of them worked solutions) in ${run.report.seconds} s`);
+    if (run.failure) throw new Error(run.failure);
+    expect(run.report.ok).toBe(true);
+  }, NOTEBOOK_TIMEOUT_MS);
+});
+
+describe('worked solutions run after their notebook', () => {
+  test('a failing solution is named as the solution, and the executed copy holds only the notebook cells', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replication-workbook-solutions-'));
+    try {
+      const file = path.join(dir, 'in', 'probe.ipynb');
+      fs.mkdirSync(path.dirname(file));
+      const exercises = '## Exercises\n<details><summary>Solution</summary>\n\n```ts\nconst y = x + 1;\nif (y !== 2) throw new Error(String(y));\n```\n</details>\n<details><summary>Solution</summary>\n\n```ts\nthrow new Error(`solution two sees x = ${x}`);\n```\n</details>';
+      const notebook = {
+        cells: [
+          { cell_type: 'code', id: 'c0', metadata: {}, execution_count: null, outputs: [], source: 'const x = 1;\nconsole.log(`x is ${x}`);' },
+          { cell_type: 'markdown', id: 'c1', metadata: {}, source: exercises },
+        ],
+        metadata: { kernelspec: { name: 'replication-workbook', display_name: 'TypeScript (Replication Workbook)', language: 'typescript' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      fs.writeFileSync(file, JSON.stringify(notebook));
+      const executedPath = path.join(dir, 'executed', 'probe.ipynb');
+      const run = await runNotebookWithSolutions(ready(), file, executedPath);
+      expect(run.solutions).toBe(2);
+      expect(run.failure).toContain('probe.ipynb: the notebook ran, then worked solution 2 of 2 failed');
+      expect(run.failure).toContain('solution two sees x = 1');
+      const executed = JSON.parse(fs.readFileSync(executedPath, 'utf8')) as NotebookJson;
+      expect(executed.cells.length).toBe(2);
+      expect(JSON.stringify(executed.cells[0].outputs)).toContain('x is 1');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, NOTEBOOK_TIMEOUT_MS);
 });
 

@@ -1,46 +1,25 @@
-// Proves every worked solution in the notebooks runs: the code blocks inside the collapsed
-// <details> of each notebook's Exercises are appended as cells after the notebook's own cells
-// (as a learner would paste them) and the whole notebook is executed with the project kernel.
-import * as fs from 'fs';
-import * as path from 'path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { EXECUTED_DIR, NOTEBOOKS_DIR, describeFailure, listNotebooks, prepareNotebookEnvironment, runNotebook } from '../notebook-harness';
-import type { NotebookEnvironment } from '../notebook-harness';
-import type { NotebookJson } from './quoted-numbers';
-
-const sourceOf = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
-
-/** The ```ts blocks inside <details> blocks of a notebook's Markdown, in order. */
-export function solutionCode(notebook: NotebookJson): string[] {
-  const blocks: string[] = [];
-  for (const cell of notebook.cells.filter((c) => c.cell_type === 'markdown')) {
-    for (const details of sourceOf(cell).matchAll(/<details>([\s\S]*?)<\/details>/g)) {
-      for (const code of details[1].matchAll(/```ts\n([\s\S]*?)```/g)) blocks.push(code[1]);
-    }
-  }
-  return blocks;
-}
-
-const withSolutions = listNotebooks().filter((name) => solutionCode(JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8'))).length > 0);
-let environment: NotebookEnvironment | null = null;
-afterAll(() => environment?.cleanup());
+// Every worked solution in the notebooks runs: test/notebooks.test.ts executes each notebook and
+// then the code blocks inside the collapsed <details> of its Exercises, appended as cells after the
+// notebook's own cells (as a learner would paste them), in the same kernel run
+// (runNotebookWithSolutions in test/notebook-harness.ts). This file proves the finder reads
+// solutions, and only solutions.
+import { describe, expect, test } from 'vitest';
+import { solutionCode } from '../notebook-harness';
 
 describe('exercise solutions', () => {
   test('the solution finder reads code from <details> blocks only', () => {
-    const notebook: NotebookJson = { cells: [{ cell_type: 'markdown', source: '```ts\nnot a solution\n```\n<details><summary>Solution</summary>\n\n```ts\nconst x = 1;\n```\n</details>' }] };
+    const notebook = { cells: [{ cell_type: 'markdown', source: '```ts\nnot a solution\n```\n<details><summary>Solution</summary>\n\n```ts\nconst x = 1;\n```\n</details>' }] };
     expect(solutionCode(notebook)).toEqual(['const x = 1;\n']);
   });
 
-  test.each(withSolutions)('every solution in %s runs after the notebook', async (name) => {
-    const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as NotebookJson & Record<string, unknown>;
-    // Each solution in its own block, so two solutions may use the same names.
-    const cells = solutionCode(notebook).map((code, index) => ({ cell_type: 'code', id: `solution-${index}`, metadata: {}, execution_count: null, outputs: [], source: `{\n${code}}\n` }));
-    const dir = path.join(EXECUTED_DIR, '..', 'solutions');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, JSON.stringify({ ...notebook, cells: [...notebook.cells, ...cells] }));
-    environment ??= prepareNotebookEnvironment();
-    const report = await runNotebook(environment, file, path.join(dir, `executed-${name}`));
-    expect(report.ok, describeFailure(name, report)).toBe(true);
-  }, 300_000);
+  test('finds several solutions in order, across cells, and none in code cells', () => {
+    const notebook = {
+      cells: [
+        { cell_type: 'code', source: '<details>\n```ts\nnot markdown\n```\n</details>' },
+        { cell_type: 'markdown', source: ['<details>\n```ts\nconst a = 1;\n```\n</details>\n', '<details><summary>Hint</summary>no code</details>'] },
+        { cell_type: 'markdown', source: '<details>\n```ts\nconst b = 2;\n```\n```ts\nconst c = 3;\n```\n</details>' },
+      ],
+    };
+    expect(solutionCode(notebook)).toEqual(['const a = 1;\n', 'const b = 2;\n', 'const c = 3;\n']);
+  });
 });
