@@ -144,7 +144,8 @@ interface NotebookCells {
   cells: Array<{ cell_type: string; source: string | string[] }>;
 }
 
-const sourceOf = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+/** A cell's text (nbformat stores it as one string or as a list of lines). */
+export const sourceOf = (cell: { source: string | string[] }): string => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
 
 /** The ```ts blocks inside <details> blocks of a notebook's Markdown (its worked solutions), in order. */
 export function solutionCode(notebook: NotebookCells): string[] {

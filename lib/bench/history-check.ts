@@ -112,7 +112,7 @@ export class KvHistory {
     return {
       verdict,
       anomalies: {
-        'stale reads': this.staleReads(),
+        'stale reads': siblings.staleReads,
         'keys not linearizable': bad.length,
         ...(bad.length === 0 ? { 'keys undecided': unknown.length } : {}),
       },

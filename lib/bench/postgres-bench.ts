@@ -19,7 +19,7 @@ import type { Client } from 'pg';
 import { OptionError, Rng, checkKnownKeys, checkNumber } from '../sim';
 import { LatencyHistogram } from '../stats';
 import type { LocalPgCluster, PgbenchRun, SynchronousCommit } from '../postgres';
-import { SYNCHRONOUS_COMMIT_LEVELS, runPgbench } from '../postgres';
+import { BENCH_KV_TABLE, SYNCHRONOUS_COMMIT_LEVELS, benchKvTableDdl, runPgbench } from '../postgres';
 import { KvOperation, keyChooser, poissonArrivalTimesMs } from '../workload';
 import type { ObservedConsistency } from './bench-target';
 import { KvHistory } from './history-check';
@@ -27,7 +27,6 @@ import type { BenchRunResult } from './open-loop-bench';
 import { SaturationCriteria, SweepResult, sweepWithAsync } from './saturation';
 import type { YcsbMix } from './ycsb';
 
-export const POSTGRES_BENCH_TABLE = 'workbook_bench_kv';
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 const realClock = { nowMs };
 
@@ -67,7 +66,7 @@ export class PostgresBenchPool {
     try {
       const primary = await Promise.all(Array.from({ length: connections }, () => open(cluster.primaryName).then((c) => (opened.push(c), c))));
       const standby = standbyName === null ? [] : await Promise.all(Array.from({ length: connections }, () => open(standbyName).then((c) => (opened.push(c), c))));
-      await primary[0].query(`CREATE TABLE IF NOT EXISTS ${POSTGRES_BENCH_TABLE} (k text PRIMARY KEY, v text NOT NULL)`);
+      await primary[0].query(benchKvTableDdl());
       return new PostgresBenchPool(cluster, primary, standby, standbyName);
     } catch (error) {
       await Promise.all(opened.map((c) => c.end().catch(() => undefined)));
@@ -93,7 +92,7 @@ export class PostgresBenchPool {
    * from the same state and a recorded history starts from "never written" on every key.
    */
   async reset(timeoutMs = 10_000): Promise<void> {
-    await this.primary[0].query(`TRUNCATE ${POSTGRES_BENCH_TABLE}`);
+    await this.primary[0].query(`TRUNCATE ${BENCH_KV_TABLE}`);
     if (this.standby.length === 0) return;
     const lsn = (await this.primary[0].query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
     const deadline = nowMs() + timeoutMs;
@@ -185,10 +184,10 @@ async function drive(
     const finish = history ? history.begin(op) : null;
     try {
       if (op.f === 'get') {
-        const { rows } = await client.query<{ v: string }>(`SELECT v FROM ${POSTGRES_BENCH_TABLE} WHERE k = $1`, [op.key]);
+        const { rows } = await client.query<{ v: string }>(`SELECT v FROM ${BENCH_KV_TABLE} WHERE k = $1`, [op.key]);
         if (finish) finish({ ok: true, value: rows[0]?.v ?? '' });
       } else {
-        await client.query(`INSERT INTO ${POSTGRES_BENCH_TABLE} (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v`, [op.key, (op as { value: string }).value]);
+        await client.query(`INSERT INTO ${BENCH_KV_TABLE} (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v`, [op.key, (op as { value: string }).value]);
         if (finish) finish({ ok: true });
       }
     } catch (error) {

@@ -30,7 +30,7 @@
  * not offered: with operations that take no time (a local read answers at once) it makes two of
  * them at one instant each precede the other, and no order exists.
  */
-import { OptionError } from '../util';
+import { OptionError, checkKnownKeys } from '../util';
 
 export interface SiblingReadOperation {
   call: number;
@@ -97,8 +97,7 @@ function validate(ops: readonly SiblingReadOperation[]): void {
 
 export function checkSiblingReads(operations: readonly SiblingReadOperation[], options: SiblingReadsOptions = {}): SiblingReadsResult {
   validate(operations);
-  const unknown = Object.keys(options).filter((k) => k !== 'examplesMax');
-  if (unknown.length > 0) throw new OptionError(`checkSiblingReads options: unknown option "${unknown[0]}"; allowed: examplesMax`);
+  checkKnownKeys('checkSiblingReads options', options, ['examplesMax']);
   const examplesMax = options.examplesMax ?? 20;
   if (!Number.isInteger(examplesMax) || examplesMax < 0) throw new OptionError(`checkSiblingReads examplesMax: got ${examplesMax}; allowed: an integer ≥ 0`);
   // a precedes b: a returned before b was called.

@@ -178,6 +178,14 @@ export function pgbenchScript(mix: PgbenchMix, table: string, keyCount: number):
   ].join('\n');
 }
 
+/** The key-value table the open-loop driver (lib/bench/postgres-bench.ts) and pgbench both use. */
+export const BENCH_KV_TABLE = 'workbook_bench_kv';
+
+/** Creates the key-value table (k text primary key, v text) if it is missing. */
+export function benchKvTableDdl(table: string = BENCH_KV_TABLE): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (k text PRIMARY KEY, v text NOT NULL)`;
+}
+
 export interface PgbenchRunOptions {
   cluster: LocalPgCluster;
   level: SynchronousCommit;
@@ -225,12 +233,12 @@ export async function runPgbench(options: PgbenchRunOptions): Promise<PgbenchRun
   const keyCount = checkNumber('runPgbench keyCount', options.keyCount ?? 1000, { integer: true, min: 1, max: 10_000_000 });
   const seed = checkNumber('runPgbench seed', options.seed, { integer: true, min: 0 });
   const threads = checkNumber('runPgbench threads', options.threads ?? 1, { integer: true, min: 1, max: connections });
-  const table = options.table ?? 'workbook_bench_kv';
+  const table = options.table ?? BENCH_KV_TABLE;
   const script = pgbenchScript(options.mix, table, keyCount);
   const { cluster } = options;
   const node = options.node ?? cluster.primaryName;
   const pgbench = findPgbench(cluster.binaries);
-  await cluster.query(node, `CREATE TABLE IF NOT EXISTS ${table} (k text PRIMARY KEY, v text NOT NULL)`);
+  await cluster.query(node, benchKvTableDdl(table));
 
   const transactionsPerClient = Math.max(1, Math.ceil((ratePerSec * durationMs) / 1000 / connections));
   const config = cluster.clientConfig(node);

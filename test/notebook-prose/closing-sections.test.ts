@@ -4,10 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, test } from 'vitest';
-import { NOTEBOOKS_DIR, listNotebooks } from '../notebook-harness';
+import { NOTEBOOKS_DIR, listNotebooks, sourceOf } from '../notebook-harness';
 import type { NotebookJson } from './quoted-numbers';
 
-const sourceOf = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
 
 export const HINDI_SUMMARY_HEADING = 'सार (हिंदी में)';
 const CLOSING = [/^Takeaways$/, new RegExp(`^${HINDI_SUMMARY_HEADING.replace(/[()]/g, '\\$&')}$`), /^Exercises\b/, /^Further reading$/];

@@ -1,14 +1,13 @@
 // Proves every numbered exercise in every notebook's Exercises section comes with a hint and a
 // worked solution the learner can reveal (a collapsed <details><summary>Solution</summary>), so a
 // learner is never left with a question and no way to check the answer. Reads the committed
-// notebooks only; solutions.test.ts is the (slow) test that runs the solutions' code.
+// notebooks only; test/notebooks.test.ts runs the solutions' code after each notebook.
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, test } from 'vitest';
-import { NOTEBOOKS_DIR, listNotebooks } from '../notebook-harness';
+import { NOTEBOOKS_DIR, listNotebooks, sourceOf } from '../notebook-harness';
 import type { NotebookJson } from './quoted-numbers';
 
-const sourceOf = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
 
 export interface Exercise {
   number: number;

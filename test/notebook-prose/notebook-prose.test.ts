@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { EXECUTED_DIR, NOTEBOOKS_DIR, describeFailure, listNotebooks, prepareNotebookEnvironment, runNotebook } from '../notebook-harness';
+import { EXECUTED_DIR, NOTEBOOKS_DIR, describeFailure, listNotebooks, prepareNotebookEnvironment, runNotebook, sourceOf } from '../notebook-harness';
 import type { NotebookEnvironment } from '../notebook-harness';
 import { NotebookJson, quotedNumbers, proseOf, unshownNumbers } from './quoted-numbers';
 
@@ -13,7 +13,6 @@ const NOTEBOOK_TIMEOUT_MS = 180_000;
 let environment: NotebookEnvironment | null = null;
 afterAll(() => environment?.cleanup());
 
-const sourceOf = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
 const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as NotebookJson;
 
 /**

@@ -5,8 +5,8 @@
  * (kept small on purpose, so a real drift cannot hide behind them):
  * - Numbers are read from Markdown cells, after removing code spans and fenced code (options
  *   and calls a learner types, e.g. `seed: 41`), link targets, headings (section numbers),
- *   and collapsed <details> blocks (exercise solutions: test/notebook-prose/solutions.test.ts
- *   runs those and checks their stated results).
+ *   and collapsed <details> blocks (exercise solutions: test/notebooks.test.ts runs those after
+ *   each notebook and checks their stated results).
  * - Small integers 0–12 are not checked: they count things the prose describes ("three
  *   keys", "epoch 2", list items), not measurements.
  * - Years 1900–2099 next to a citation are not measurements either.
@@ -16,6 +16,7 @@
  *   text, text/plain, text/markdown, text/html; thousands separators removed) rounds to it at
  *   the precision the prose quotes: "28.9" is shown by a table cell 28.93, "246" by 245.7.
  */
+import { sourceOf } from '../notebook-harness';
 
 export interface NotebookJson {
   cells: Array<{ cell_type: string; source: string | string[]; outputs?: Array<Record<string, unknown>> }>;
@@ -33,10 +34,6 @@ export const NOT_FROM_A_RUN: Record<string, Record<string, string>> = {
     '400': 'lease length (input)',
   },
 };
-
-function sourceOf(cell: { source: string | string[] }): string {
-  return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-}
 
 /** Prose with the parts that are not claims about a run removed. */
 export function proseOf(markdown: string): string {

@@ -14,7 +14,7 @@
 import { PostgresLevelRow, YcsbWorkload, measurePostgresLevels, ycsbMix } from '../../bench';
 import { LocalPgCluster, POSTGRES_INSTALL_HINT, PostgresBinaries, PostgresNotInstalledError, SynchronousCommit, findPgbench, findPostgresBinaries } from '../../postgres';
 import { indiaTopology } from '../../sim';
-import type { StrategyMeasurement } from './strategy-table';
+import { StrategyMeasurement, consistencyText } from './strategy-table';
 
 export const REAL_PG_LEVELS: readonly SynchronousCommit[] = ['off', 'local', 'on', 'remote_apply'];
 
@@ -128,12 +128,6 @@ export interface RealPostgresTableRow {
   'errors / timeouts at 80 %': string;
 }
 
-const verdictOf = (c: { verdict: string; anomalies: Record<string, number> } | null | undefined): string => {
-  if (!c) return 'not measured';
-  const anomalies = Object.entries(c.anomalies).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
-  return `${c.verdict}${anomalies ? ` (${anomalies})` : ''}`;
-};
-
 /** One row per level, with the simulated rows' columns plus the standby-read verdict and pgbench beside the driver. */
 export function realPostgresRows(outcome: RealPostgresOutcome): RealPostgresTableRow[] {
   if (outcome.status !== 'measured') return [];
@@ -145,8 +139,8 @@ export function realPostgresRows(outcome: RealPostgresOutcome): RealPostgresTabl
       'saturation ops/s': s.firstOverloadedPerSec === null ? `> ${Math.round(s.saturationPerSec)}` : `${Math.round(s.saturationPerSec)}`,
       'P95 ms at 50 %': r.sweep.atHalf?.latency?.p95Ms ?? null,
       'P95 ms at 80 %': eighty?.latency?.p95Ms ?? null,
-      'observed consistency, reads at the primary': verdictOf(eighty?.consistency),
-      'observed consistency, reads at the standby': verdictOf(r.standbyReads?.consistency),
+      'observed consistency, reads at the primary': consistencyText(eighty?.consistency),
+      'observed consistency, reads at the standby': consistencyText(r.standbyReads?.consistency),
       'pgbench P95 ms at 80 %': r.pgbench?.summary.latency?.p95Ms ?? null,
       'pgbench ops/s at 80 %': r.pgbench ? Math.round(r.pgbench.summary.throughputPerSec) : null,
       'errors / timeouts at 80 %': eighty ? `${eighty.errors} / ${eighty.timeouts}` : '-',
@@ -180,10 +174,10 @@ export function realPostgresFindings(outcome: RealPostgresOutcome, simulated: re
   const p80 = rows.map((r) => ({ level: r.level, p95: r.sweep.atEightyPercent?.latency?.p95Ms ?? null }));
   if (p80.every((p) => p.p95 !== null)) lines.push(`- P95 at 80 % of saturation: ${p80.map((p) => `${p.level} ${ms(p.p95 as number)} ms`).join(', ')}.`);
   const primaryBad = rows.filter((r) => r.sweep.atEightyPercent?.consistency && r.sweep.atEightyPercent.consistency.verdict !== 'linearizable');
-  lines.push(primaryBad.length === 0 ? '- Reads at the primary: the checker found every level\'s history linearizable.' : `- Reads at the primary: ${primaryBad.map((r) => `${r.level} ${verdictOf(r.sweep.atEightyPercent?.consistency)}`).join('; ')}.`);
+  lines.push(primaryBad.length === 0 ? '- Reads at the primary: the checker found every level\'s history linearizable.' : `- Reads at the primary: ${primaryBad.map((r) => `${r.level} ${consistencyText(r.sweep.atEightyPercent?.consistency)}`).join('; ')}.`);
   const standby = rows.filter((r) => r.standbyReads?.consistency);
   if (standby.length > 0) {
-    lines.push(`- Reads at the standby: ${standby.map((r) => `${r.level} ${verdictOf(r.standbyReads?.consistency)}`).join('; ')}. Only remote_apply makes a commit wait until the standby has replayed it; every other level returns while a reader there may still see the old row.`);
+    lines.push(`- Reads at the standby: ${standby.map((r) => `${r.level} ${consistencyText(r.standbyReads?.consistency)}`).join('; ')}. Only remote_apply makes a commit wait until the standby has replayed it; every other level returns while a reader there may still see the old row.`);
   }
   const pg = rows.filter((r) => r.pgbench?.summary.latency && r.sweep.atEightyPercent?.latency);
   if (pg.length > 0) {

@@ -8,6 +8,7 @@ import {
   BENCH_REGIONS,
   BenchRunResult,
   Capacity,
+  ObservedConsistency,
   StrategyId,
   SweepResult,
   YcsbWorkload,
@@ -161,6 +162,13 @@ export interface TableRow {
 
 const round = (x: number): number => Math.round(x);
 
+/** An observed consistency as the tables print it: the verdict, then its non-zero anomaly counts. */
+export function consistencyText(c: ObservedConsistency | null | undefined): string {
+  if (!c) return 'not measured';
+  const anomalies = Object.entries(c.anomalies).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+  return `${c.verdict}${anomalies ? ` (${anomalies})` : ''}`;
+}
+
 /** The side-by-side table: the episode's claim, then what this run measured. */
 export function tableRows(measurements: readonly StrategyMeasurement[]): TableRow[] {
   return measurements.map((m) => {
@@ -168,7 +176,6 @@ export function tableRows(measurements: readonly StrategyMeasurement[]): TableRo
     const s = m.sweep.saturation;
     const saturated = s.firstOverloadedPerSec !== null;
     const c = m.sweep.atEightyPercent?.consistency ?? null;
-    const anomalies = c ? Object.entries(c.anomalies).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') : '';
     return {
       strategy: m.name,
       episodeRow: m.episodeRow,
@@ -180,7 +187,7 @@ export function tableRows(measurements: readonly StrategyMeasurement[]): TableRo
         : `> ${round(s.saturationPerSec)} (≈ ${round(m.extrapolatedCapacityPerSec ?? 0)} by utilisation)`,
       p95MsAt50: m.sweep.atHalf?.latency?.p95Ms ?? null,
       p95MsAt80: m.sweep.atEightyPercent?.latency?.p95Ms ?? null,
-      observedConsistency: c ? `${c.verdict}${anomalies ? ` (${anomalies})` : ''}` : 'not measured',
+      observedConsistency: consistencyText(c),
       errorsAt80: m.sweep.atEightyPercent?.errors ?? null,
       refusalsAt80: m.sweep.atEightyPercent ? refusalsText(m.sweep.atEightyPercent) : '',
       timeoutsAt80: m.sweep.atEightyPercent?.timeouts ?? null,
