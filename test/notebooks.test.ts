@@ -88,6 +88,12 @@ describe('committed notebooks', () => {
     expect(dirty, `${committed.source}: cells with outputs or execution counts (clear them before committing)`).toEqual([]);
   });
 
+  test.each(notebooks)('%s gives every cell its own id (nbformat rewrites a repeated one at every run)', (name) => {
+    const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as { cells: Array<{ id?: string }> };
+    const ids = notebook.cells.map((cell) => cell.id);
+    expect(ids.filter((id, i) => id !== undefined && ids.indexOf(id) !== i), `${name}: repeated cell ids`).toEqual([]);
+  });
+
   test.each(notebooks)('%s opens with a navigation line whose links resolve, and has a Hindi summary and exercises', (name) => {
     const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as NotebookJson;
     const markdown = notebook.cells
